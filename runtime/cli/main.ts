@@ -1,0 +1,51 @@
+/**
+ * The `alphagpt` command line. `main` returns the exit code instead of exiting so tests can run it
+ * in-process; bin/alphagpt.js sets process.exitCode from it.
+ */
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../../config/index.js";
+import { registerConfig } from "./commands/config.js";
+import type { CliIo } from "./context.js";
+import { CliError, ExitCode } from "./exit-codes.js";
+
+const defaultIo: CliIo = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+};
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("alphagpt")
+    .description("AlphaGPT-TS: mine interpretable formulas, backtest them honestly, trade the best one on Solana")
+    .option("-c, --config <path>", "JSON config file (default: $ALPHAGPT_CONFIG)")
+    .option("--data-dir <dir>", "state directory (default: $ALPHAGPT_DATA_DIR or ./data)")
+    .option("--log-level <level>", "trace|debug|info|warn|error|fatal")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  registerConfig(program, io);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr(`alphagpt: ${e.message}\n`);
+      return ExitCode.usage;
+    }
+    if (e instanceof CliError) {
+      io.stderr(`alphagpt: ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.stderr(`alphagpt: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.failure;
+  }
+}
