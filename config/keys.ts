@@ -28,7 +28,7 @@ const docs: Record<string, Doc> = {
   "writer.maxBatchAgeMs": { doc: "Batched writer: flush a non-empty buffer at least this often." },
   "writer.maxBufferRows": { doc: "Batched writer: in-memory bound; beyond it rows go to the on-disk spool." },
   "writer.spoolMaxBytes": { doc: "On-disk spool bound while ClickHouse is unreachable." },
-  "writer.spoolFullPolicy": { doc: "When the spool is full: block (writers wait, logged loudly) or fail (writes are rejected with an error). Never silent loss." },
+  "writer.spoolFullPolicy": { doc: "When the spool is full: block (writers wait, logged loudly) or reject (writes are rejected with SpoolFullError). Never silent loss." },
   "solana.rpcUrl": { doc: "Solana JSON-RPC URL. Empty: the loopback RPC server (LiteSVM) started by the daemon." },
   "solana.wsUrl": { doc: "Solana PubSub WebSocket URL. Empty: derived from rpcUrl, or the loopback server." },
   "solana.commitment": { doc: "Commitment for reads and confirmations." },

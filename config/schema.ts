@@ -41,7 +41,7 @@ export const AppConfigSchema = Schema.Struct({
     maxBatchAgeMs: PositiveInt,
     maxBufferRows: PositiveInt,
     spoolMaxBytes: PositiveInt,
-    spoolFullPolicy: Schema.Literals(["block", "fail"]),
+    spoolFullPolicy: Schema.Literals(["block", "reject"]),
   }),
   solana: Schema.Struct({
     rpcUrl: UrlOrEmpty,

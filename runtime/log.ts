@@ -55,3 +55,19 @@ function scrubError(e: Error, secrets: readonly string[]): Error {
   if (e.stack) copy.stack = scrub(e.stack, secrets);
   return copy;
 }
+
+/** The `(msg, fields)` logging seam lower layers take, backed by pino. */
+export interface FieldLogger {
+  info(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export function fieldLogger(logger: Logger, component: string): FieldLogger {
+  const child = logger.child({ component });
+  return {
+    info: (msg, fields) => child.info(fields ?? {}, msg),
+    warn: (msg, fields) => child.warn(fields ?? {}, msg),
+    error: (msg, fields) => child.error(fields ?? {}, msg),
+  };
+}

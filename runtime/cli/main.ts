@@ -5,6 +5,9 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../config/index.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDataIo } from "./commands/data-io.js";
+import { registerSim } from "./commands/sim.js";
+import { registerStart } from "./commands/start.js";
 import type { CliIo } from "./context.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
@@ -23,7 +26,10 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+  registerStart(program, io);
   registerConfig(program, io);
+  registerSim(program, io);
+  registerDataIo(program, io);
   return program;
 }
 
