@@ -1,0 +1,10 @@
+export * from "./programs.js";
+export * from "./errors.js";
+export { pubkeyAt, pubkeyString, pubkeyBytes, base58, fromBase58 } from "./bytes.js";
+export * from "./pumpfun-curve.js";
+export * from "./pumpfun-trade-event.js";
+export * from "./raydium-amm-v4.js";
+export * from "./raydium-cpmm.js";
+export * from "./spl-token.js";
+export * from "./pumpswap-pool.js";
+export * from "./spl-mint.js";
