@@ -66,7 +66,8 @@ export const defaultConfig: AppConfig = {
     dailyLossLimitSol: 2.0,
     cooldownS: 3600,
   },
-  backtest: { tradeSizeUsd: 1000, minLiquidityUsd: 500_000, swapFee: 0.006, maxImpact: 0.05, solUsd: 150 },
+  alpha: { featureSet: "basic", normWindow: 240, jumpWindow: 60, interval: "1m", maxTokens: 500, trainShare: 0.6, validationShare: 0.2 },
+  backtest: { swapFeeBps: 30, tradeSizeUsd: 1000, minLiquidityUsd: 500_000, swapFee: 0.006, solUsd: 150 },
   training: {
     backend: "auto",
     batchSize: 1024,

@@ -102,11 +102,20 @@ export const AppConfigSchema = Schema.Struct({
     dailyLossLimitSol: Positive,
     cooldownS: NonNegativeInt,
   }),
+  alpha: Schema.Struct({
+    featureSet: Schema.Literals(["basic", "extended"]),
+    normWindow: PositiveInt,
+    jumpWindow: PositiveInt,
+    interval: Interval,
+    maxTokens: PositiveInt,
+    trainShare: Fraction,
+    validationShare: Fraction,
+  }),
   backtest: Schema.Struct({
+    swapFeeBps: Bps,
     tradeSizeUsd: Positive,
     minLiquidityUsd: NonNegative,
     swapFee: Fraction,
-    maxImpact: Fraction,
     solUsd: Positive,
   }),
   training: Schema.Struct({

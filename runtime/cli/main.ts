@@ -4,10 +4,12 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../config/index.js";
+import { registerAlpha } from "./commands/alpha.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDataIo } from "./commands/data-io.js";
 import { registerSim } from "./commands/sim.js";
 import { registerStart } from "./commands/start.js";
+import { registerSync } from "./commands/sync.js";
 import type { CliIo } from "./context.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
@@ -28,8 +30,10 @@ export function buildProgram(io: CliIo): Command {
     .exitOverride();
   registerStart(program, io);
   registerConfig(program, io);
+  registerAlpha(program, io);
   registerSim(program, io);
   registerDataIo(program, io);
+  registerSync(program, io);
   return program;
 }
 
