@@ -1,0 +1,40 @@
+/**
+ * The trainer's settings from the app config's `training` section (config/schema.ts), plus what
+ * only the caller knows: the vocabulary, the output folder, resume, the data window.
+ */
+import type { AppConfig } from "../../config/index.js";
+import { defaultTrainerSettings, type TrainerConfig, type TrainerVocab } from "./types.js";
+
+export interface RunSpecifics {
+  readonly vocab: TrainerVocab;
+  readonly outDir: string;
+  readonly resume?: boolean;
+  readonly dataWindow?: unknown;
+  /** Overrides of anything else (pool, overlap, checkpointEvery, ...). */
+  readonly overrides?: Partial<TrainerConfig>;
+}
+
+export function trainerConfigFrom(training: AppConfig["training"], run: RunSpecifics): TrainerConfig {
+  return {
+    ...defaultTrainerSettings,
+    vocab: run.vocab,
+    outDir: run.outDir,
+    resume: run.resume ?? false,
+    ...(run.dataWindow === undefined ? {} : { dataWindow: run.dataWindow }),
+    backend: training.backend,
+    seed: training.seed,
+    steps: training.steps,
+    batchSize: training.batchSize,
+    model: {
+      dModel: training.dModel,
+      heads: training.heads,
+      ffnHidden: training.ffnHidden,
+      layers: training.layers,
+      loops: training.loops,
+      maxLen: training.maxFormulaLen,
+    },
+    optimizer: { lr: training.learningRate, weightDecay: training.weightDecay },
+    lord: { rate: training.lordDecayRate, iterations: training.lordIterations },
+    ...run.overrides,
+  };
+}
