@@ -7,6 +7,7 @@ import { ConfigError } from "../../config/index.js";
 import { registerAlpha } from "./commands/alpha.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDataIo } from "./commands/data-io.js";
+import { registerIngest } from "./commands/ingest.js";
 import { registerSim } from "./commands/sim.js";
 import { registerStart } from "./commands/start.js";
 import { registerSync } from "./commands/sync.js";
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerSim(program, io);
   registerDataIo(program, io);
   registerSync(program, io);
+  registerIngest(program, io);
   return program;
 }
 

@@ -207,7 +207,7 @@ export function formatSyncReport(r: SyncReport, ctx: { origin: string; filter: {
     `  market     liquidity and FDV from DexScreener ${int(r.marketData.dexscreener)}, Birdeye overview ${int(r.marketData.overview)}, trending list ${int(r.marketData.trending)}`,
     `  universe   ${int(r.kept.length)} kept, ${int(nRejected)} rejected${rejected.length > 0 ? `: ${rejected.join(", ")}` : ""}`,
     `  tokens     ${int(r.tokensUpserted)} upserted, ${int(ctx.written.tokens)} rows written`,
-    `  bars       ${int(b.fetched)} fetched in ${int(b.requests)} requests (${int(b.newTokens)} new tokens, ${int(b.upToDate)} already up to date), ${int(b.pushed)} stored, ${int(ctx.written.bars)} rows written` +
+    `  bars       ${int(b.fetched)} fetched in ${int(b.requests)} requests (${int(b.newTokens)} new tokens, ${int(b.upToDate)} already up to date), ${int(b.pushed)} valid, ${int(ctx.written.bars)} rows written` +
       `${b.invalid > 0 ? `, ${int(b.invalid)} invalid` : ""}${b.outsideWindow > 0 ? `, ${int(b.outsideWindow)} outside the requested window` : ""}${b.repeated > 0 ? `, ${int(b.repeated)} repeated` : ""}`,
     `  requests   Birdeye ${int(r.birdeye.requests)} (${int(r.birdeye.retries)} retries, ${int(r.birdeye.rateLimited)} rate-limited, ${int(r.birdeye.decodeErrors)} undecodable, ${(r.birdeye.waitedMs / 1000).toFixed(1)} s waiting for the token bucket)` +
       (r.dexscreener === null ? ", DexScreener not configured" : `, DexScreener ${int(r.dexscreener.requests)} (${int(r.dexscreener.retries)} retries, ${int(r.dexscreener.decodeErrors)} undecodable)`),
