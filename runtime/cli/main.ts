@@ -7,10 +7,12 @@ import { ConfigError } from "../../config/index.js";
 import { registerAlpha } from "./commands/alpha.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDataIo } from "./commands/data-io.js";
+import { registerExperiment } from "./commands/experiment.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerSim } from "./commands/sim.js";
 import { registerStart } from "./commands/start.js";
 import { registerSync } from "./commands/sync.js";
+import { registerTrain } from "./commands/train.js";
 import type { CliIo } from "./context.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
@@ -35,6 +37,8 @@ export function buildProgram(io: CliIo): Command {
   registerSim(program, io);
   registerDataIo(program, io);
   registerSync(program, io);
+  registerTrain(program, io);
+  registerExperiment(program, io);
   registerIngest(program, io);
   return program;
 }

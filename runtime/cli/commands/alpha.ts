@@ -6,7 +6,6 @@ import {
   createContext,
   explainFormula,
   FormulaError,
-  readStrategy,
   sparkline,
   StrategyError,
   type FormulaResult,
@@ -16,6 +15,7 @@ import {
 import { parseInterval } from "../../io/index.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
 import { loadPanel } from "../../research/load-panel.js";
+import { readStrategyFile } from "../../research/strategy-file.js";
 import { openMigratedStorage } from "../../storage/from-config.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
@@ -51,7 +51,9 @@ function formulaInput(formula: string | undefined, strategyPath: string | undefi
     throw new CliError(`cannot read strategy ${strategyPath}: ${(e as Error).message}`, ExitCode.badInput);
   }
   try {
-    return readStrategy(json, { allowUpstream: true }).formula;
+    // Ours (the trainer's alphagpt/strategy@1 or the engine's), or upstream's id array. As RPN
+    // text: ids depend on the file's feature set, names do not.
+    return readStrategyFile(json).strategy.rpn;
   } catch (e) {
     if (e instanceof StrategyError) throw new CliError(`invalid strategy ${strategyPath}: ${e.message}`, ExitCode.badInput);
     throw e;
@@ -110,7 +112,7 @@ export function registerAlpha(program: Command, io: CliIo): void {
     .command("eval")
     .description("backtest a formula on stored bars: metrics per walk-forward split (train, validation, test) and an equity plot")
     .argument("[formula]", 'formula in RPN, e.g. "RET DECAY DEV SUB"')
-    .option("--strategy <file>", "evaluate the formula of a strategy file (ours, or upstream's id array)")
+    .option("--strategy <file>", "evaluate the formula of a strategy file (the trainer's best_meme_strategy.json, or upstream's id array)")
     .option("--interval <interval>", "bar interval (default: alpha.interval)")
     .option("--tokens <n>", "most tokens, by volume (default: alpha.maxTokens)")
     .option("--from <unix-seconds>", "first bar (inclusive)")
