@@ -27,13 +27,12 @@ import {
   errorText,
   evaluatorFor,
   loadTrainingPanel,
-  nonNegativeInt,
   panelQueryFrom,
-  positiveInt,
   progressBar,
   progressDetail,
   runTrainerWorker,
 } from "./train.js";
+import { nonNegativeInt, positiveInt } from "../options.js";
 
 interface LordExperimentOptions {
   readonly steps?: number;

@@ -7,6 +7,7 @@ import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { positiveInt, positiveNumber } from "../options.js";
 import { startProgress } from "../progress.js";
 
 export interface SimCommandOptions {
@@ -19,16 +20,6 @@ export interface SimCommandOptions {
   readonly events: boolean;
 }
 
-const positiveInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${name} must be a positive integer, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const positiveNumber = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number, got "${raw}"`, ExitCode.usage);
-  return n;
-};
 
 export function registerSim(program: Command, io: CliIo): void {
   program

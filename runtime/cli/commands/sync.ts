@@ -19,6 +19,7 @@ import type { BatchedWriter } from "../../storage/batched-writer.js";
 import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { nonNegativeNumber as nonNegative, positiveInt, positiveNumber } from "../options.js";
 import { startProgress } from "../progress.js";
 
 export interface SyncCommandOptions {
@@ -38,21 +39,6 @@ const LOOPBACK_KEY = "loopback-key";
 /** Loopback servers have no rate limit of their own: used unless a rate is configured explicitly. */
 const LOOPBACK_RPS = 1000;
 
-const positiveInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${name} must be a positive integer, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const positiveNumber = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const nonNegative = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new CliError(`--${name} must be a number >= 0, got "${raw}"`, ExitCode.usage);
-  return n;
-};
 /** Unix seconds or an ISO-8601 time. */
 export const timeArg = (name: string) => (raw: string): number => {
   const n = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw) / 1000;

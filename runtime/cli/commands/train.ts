@@ -63,6 +63,7 @@ import { openMigratedStorage, openWriter, statePath } from "../../storage/from-c
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { nonNegativeInt, positiveInt } from "../options.js";
 import { startProgress, type Progress } from "../progress.js";
 import { formatEval } from "./alpha.js";
 
@@ -82,16 +83,6 @@ export interface TrainCommandOptions {
 // ---------------------------------------------------------------------------------------------
 // Option parsers and helpers shared with `alphagpt experiment`.
 
-export const positiveInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${name} must be a positive integer, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-export const nonNegativeInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be an integer >= 0, got "${raw}"`, ExitCode.usage);
-  return n;
-};
 export const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "cpu", "tensorflow", "webgpu"];
 export const backendOption = (raw: string): BackendChoice => {
   if (!(BACKENDS as readonly string[]).includes(raw)) throw new CliError(`--backend must be one of ${BACKENDS.join(", ")}, got "${raw}"`, ExitCode.usage);
