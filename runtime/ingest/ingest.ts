@@ -4,11 +4,11 @@
  * (`sinkTo` hands rows over and moves on; a rejected push is counted), so a slow or absent
  * ClickHouse never stalls decoding or bar closing: the writers buffer, retry and spool.
  *
- * It ends when the feed ends (`endsAt`, the loopback market's last slot): then pending pools are
- * flushed and every open bar closes and is written. Or on `stop(reason)` (a signal, `--duration`):
- * the subscription is dropped at once and bars still open are not written, since they are
- * incomplete (the summary says how many); everything already handed to the writers is flushed by
- * the caller's `close()`.
+ * It ends when the feed ends (the source completes, or `endsAt`: the loopback Geyser market's
+ * last slot): then pending pools are flushed and every open bar closes and is written. Or on
+ * `stop(reason)` (a signal, `--duration`): the subscription is dropped at once and bars still
+ * open are not written, since they are incomplete (the summary says how many); everything
+ * already handed to the writers is flushed by the caller's `close()`.
  */
 import { identity, Observable, takeWhile, tap, type Subscription } from "rxjs";
 import { BarBook, type BarOptions } from "../../streams/bars/bar-book.js";
@@ -39,7 +39,11 @@ export interface IngestSource {
   readonly name: string;
   readonly feed: Observable<FeedEvent>;
   readonly counters: () => SourceCounters;
-  /** The feed is complete after this event (inclusive): the loopback market's last slot. */
+  /**
+   * The feed is complete after this event (inclusive): the loopback Geyser market's last slot.
+   * Only for a source that delivers in order; a finite source that cannot promise an order
+   * (PubSub, one queue per subscription) completes its feed itself instead.
+   */
   readonly endsAt?: (e: FeedEvent) => boolean;
 }
 

@@ -5,6 +5,12 @@
  * what was missed: more than one slot on from the last is reported as a `gap` event. Repeated
  * notifications are dropped (same account bytes in the same slot; dedupeFeed for logs and slots),
  * a silent socket is dropped and reconnected, malformed notifications are counted and skipped.
+ *
+ * Kit hands each subscription its own async iterator, each with its own queue: notifications of
+ * different subscriptions are not seen in the order they came over the socket (a subscription
+ * with a backlog lags one without). So no single notification, such as a feed's last slot, can
+ * tell that every other one has arrived; a finite feed ends on a count instead
+ * (`endAfterNotifications`).
  */
 import { address, createSolanaRpcSubscriptions } from "@solana/kit";
 import { asyncScheduler, defer, Observable, retry, throwError, timer, type SchedulerLike } from "rxjs";
@@ -25,6 +31,13 @@ export interface PubSubSourceOptions {
   /** A socket with no notification for this long is dropped and reconnected. Default 60 s. */
   readonly staleAfterMs?: number;
   readonly onDecodeError?: (e: PubSubDecodeError) => void;
+  /**
+   * A finite feed (the loopback server): resolves to the number of notifications the server
+   * wrote in all once it has written everything; the source then completes as soon as it has
+   * received that many (every one counts, malformed and repeated ones included). Unresolved or
+   * rejected: the feed goes on until unsubscribed.
+   */
+  readonly endAfterNotifications?: PromiseLike<number>;
 }
 
 export interface PubSubSourceStats {
@@ -35,10 +48,22 @@ export interface PubSubSourceStats {
   duplicates: number;
   stale: number;
   lastSlot: number;
+  /** Notifications received, of every subscription and session (malformed and repeated included). */
+  notifications: number;
   readonly dedupe: DedupeStats;
 }
 
-export const newPubSubSourceStats = (): PubSubSourceStats => ({ connects: 0, disconnects: 0, gaps: 0, decodeErrors: 0, duplicates: 0, stale: 0, lastSlot: -1, dedupe: { duplicates: 0, stale: 0 } });
+export const newPubSubSourceStats = (): PubSubSourceStats => ({
+  connects: 0,
+  disconnects: 0,
+  gaps: 0,
+  decodeErrors: 0,
+  duplicates: 0,
+  stale: 0,
+  lastSlot: -1,
+  notifications: 0,
+  dedupe: { duplicates: 0, stale: 0 },
+});
 
 export function pubsubSource(opts: PubSubSourceOptions, stats: PubSubSourceStats = newPubSubSourceStats(), scheduler: SchedulerLike = asyncScheduler): Observable<FeedEvent> {
   const commitment = opts.commitment ?? "confirmed";
@@ -47,10 +72,32 @@ export function pubsubSource(opts: PubSubSourceOptions, stats: PubSubSourceStats
   let attempts = 0;
   /** Last bytes per account, to drop a notification repeated within a slot. */
   const lastData = new Map<string, { slot: number; data: Uint8Array }>();
+  /** A finite feed: how many notifications make it whole, once the server has said so. */
+  let expected: number | null = null;
+  /** Completes the running session if the feed is whole. */
+  let endIfWhole: () => void = () => {};
+  opts.endAfterNotifications?.then(
+    (n) => {
+      expected = n;
+      endIfWhole();
+    },
+    () => {},
+  );
 
   const session = (): Observable<FeedEvent> =>
     new Observable<FeedEvent>((subscriber) => {
-      const abort = new AbortController();
+      // One abort signal per subscription: kit adds listeners to the signal it is given for each
+      // subscription, so a shared one would pass Node's default of 10 listeners (and warn of a
+      // leak) with a handful of accounts.
+      const aborts: AbortController[] = [];
+      const signal = (): { abortSignal: AbortSignal } => {
+        const c = new AbortController();
+        aborts.push(c);
+        return { abortSignal: c.signal };
+      };
+      const abortAll = (): void => {
+        for (const c of aborts) c.abort();
+      };
       const rpc = createSolanaRpcSubscriptions(opts.url);
       let done = false;
       let lastHeard = scheduler.now();
@@ -59,7 +106,7 @@ export function pubsubSource(opts: PubSubSourceOptions, stats: PubSubSourceStats
         if (done) return;
         done = true;
         stats.disconnects++;
-        abort.abort();
+        abortAll();
         subscriber.next({ kind: "status", state: "disconnected", detail: String(err), tsInit: opts.clock.now() });
         subscriber.error(err instanceof PubSubConnectionError ? err : new PubSubConnectionError({ detail: String(err), retryable: true }));
       };
@@ -88,25 +135,44 @@ export function pubsubSource(opts: PubSubSourceOptions, stats: PubSubSourceStats
         attempts = 0;
         subscriber.next(e);
       };
-      // Kit drops notifications that arrive before an iterator is being read: subscribe to
-      // everything first, then start every reader at once, and only then say "connected".
-      const signal = { abortSignal: abort.signal };
+      const complete = (): void => {
+        if (done) return;
+        done = true;
+        abortAll();
+        subscriber.complete();
+      };
+      endIfWhole = () => {
+        if (expected !== null && stats.notifications >= expected) complete();
+      };
+      // Kit drops notifications that arrive before an iterator is being read: read each
+      // subscription from the moment it is confirmed, and say "connected" once all are.
       const read = async <T>(it: AsyncIterable<T>, on: (n: T) => void): Promise<void> => {
-        for await (const n of it) on(n);
+        for await (const n of it) {
+          if (done) return;
+          stats.notifications++;
+          on(n);
+          endIfWhole();
+        }
         if (!done) throw new PubSubConnectionError({ detail: "subscription ended", retryable: true });
       };
+      const follow = async <T>(subscribing: Promise<AsyncIterable<T>>, on: (n: T) => void): Promise<void> => {
+        const it = await subscribing;
+        if (!done) read(it, on).catch(fail);
+      };
       const start = async (): Promise<void> => {
-        const [accounts, logs, slots] = await Promise.all([
-          Promise.all(opts.accounts.map((pk) => rpc.accountNotifications(address(pk), { commitment, encoding: "base64" }).subscribe(signal))),
-          Promise.all(opts.logsMentions.map((m) => rpc.logsNotifications({ mentions: [address(m)] }, { commitment }).subscribe(signal))),
-          rpc.slotNotifications().subscribe(signal),
+        await Promise.all([
+          ...opts.accounts.map((pk) =>
+            follow(rpc.accountNotifications(address(pk), { commitment, encoding: "base64" }).subscribe(signal()), (n) =>
+              emit(parseAccountNotification(pk, n, ++writeVersion, opts.clock.now())),
+            ),
+          ),
+          ...opts.logsMentions.map((m) => follow(rpc.logsNotifications({ mentions: [address(m)] }, { commitment }).subscribe(signal()), (n) => emit(parseLogsNotification(m, n, opts.clock.now())))),
+          follow(rpc.slotNotifications().subscribe(signal()), (n) => emit(parseSlotNotification(n, opts.clock.now()))),
         ]);
         if (done) return;
-        accounts.forEach((it, i) => read(it, (n) => emit(parseAccountNotification(opts.accounts[i] as string, n, ++writeVersion, opts.clock.now()))).catch(fail));
-        logs.forEach((it, i) => read(it, (n) => emit(parseLogsNotification(opts.logsMentions[i] as string, n, opts.clock.now()))).catch(fail));
-        read(slots, (n) => emit(parseSlotNotification(n, opts.clock.now()))).catch(fail);
         stats.connects++;
         subscriber.next({ kind: "status", state: "connected", detail: opts.url, tsInit: opts.clock.now() });
+        endIfWhole();
       };
       start().catch(fail);
       const liveness = scheduler.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
@@ -120,8 +186,9 @@ export function pubsubSource(opts: PubSubSourceOptions, stats: PubSubSourceStats
       }, Math.max(10, staleMs / 4));
       return () => {
         done = true;
+        endIfWhole = () => {};
         liveness.unsubscribe();
-        abort.abort();
+        abortAll();
       };
     });
 

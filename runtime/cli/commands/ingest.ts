@@ -31,6 +31,7 @@ import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from "../options.js";
 import { describeStorage } from "./sim.js";
 
 export interface IngestCommandOptions {
@@ -48,25 +49,6 @@ export interface IngestCommandOptions {
   readonly statusInterval: number;
 }
 
-const positiveInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`--${name} must be a positive integer, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const positiveNumber = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--${name} must be a positive number, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const nonNegativeInt = (name: string) => (raw: string): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`--${name} must be an integer >= 0, got "${raw}"`, ExitCode.usage);
-  return n;
-};
-const oneOf = <T extends string>(name: string, values: readonly T[]) => (raw: string): T => {
-  if (!(values as readonly string[]).includes(raw)) throw new CliError(`--${name} must be one of ${values.join(", ")}, got "${raw}"`, ExitCode.usage);
-  return raw as T;
-};
 const collect = (raw: string, prev: string[] = []): string[] => [...prev, ...raw.split(",").filter((s) => s !== "")];
 
 const VENUE_PROGRAMS = [PUMP_PROGRAM_ID, PUMPSWAP_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID, RAYDIUM_AMM_V4_PROGRAM_ID];
@@ -176,8 +158,9 @@ async function loopbackSource(opts: IngestCommandOptions, intervalS: number, dec
   const sim: SimScenario = simScenario({ seed: opts.seed, tokens: opts.tokens, barIntervalS: intervalS, ...(opts.bars !== undefined ? { bars: opts.bars } : { days: opts.days }) });
   sim.registerCurves(decoder.registry);
   const market = `simulated market (seed ${opts.seed}, ${opts.tokens} tokens, ${opts.bars !== undefined ? `${opts.bars} bars` : `${opts.days} days`}: ${sim.updates.length.toLocaleString("en-US")} updates)`;
-  const endsAt = (e: { kind: string; update?: { slot: number } }): boolean => e.kind === "slot" && (e.update?.slot ?? -1) >= sim.lastSlot;
   if (opts.source === "geyser") {
+    // One ordered stream: nothing of the market comes after its last slot.
+    const endsAt = (e: { kind: string; update?: { slot: number } }): boolean => e.kind === "slot" && (e.update?.slot ?? -1) >= sim.lastSlot;
     const server = await startGeyserServer({ feed: sim.updates, replaySlots: 1_000_000, pingIntervalMs: 5_000 });
     cleanup.push(() => server.close());
     const stats = newGeyserSourceStats();
@@ -196,18 +179,23 @@ async function loopbackSource(opts: IngestCommandOptions, intervalS: number, dec
   const logsMentions = [PUMP_PROGRAM_ID, PUMPSWAP_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID];
   const stats = newPubSubSourceStats();
   // PubSub cannot replay: publish once the source reads every subscription (its "connected").
+  // The feed ends when the server has written every notification and the source has received
+  // as many: the market's last slot is no end mark here, since kit delivers each subscription
+  // through its own queue and that slot can overtake the last account writes and logs.
   let publishing = false;
-  const feed = pubsubSource({ url: server.url, accounts, logsMentions, clock: systemClock, reconnect: { initialDelayMs: 100 } }, stats).pipe(
+  let sentAll!: (notifications: number) => void;
+  const endAfterNotifications = new Promise<number>((resolve) => (sentAll = resolve));
+  const feed = pubsubSource({ url: server.url, accounts, logsMentions, clock: systemClock, reconnect: { initialDelayMs: 100 }, endAfterNotifications }, stats).pipe(
     tap((e) => {
       if (publishing || e.kind !== "status" || e.state !== "connected") return;
       publishing = true;
-      void server.run(pubsubEventsFromGeyser(sim.updates));
+      void server.run(pubsubEventsFromGeyser(sim.updates)).then(sentAll);
     }),
   );
   // Events are stamped on receipt, outside the simulated span: value them at its SOL/USD then.
   const firstMs = sim.events[0]?.tsMs ?? 0;
   return {
-    source: { name: "pubsub", feed, endsAt, counters: () => ({ ...stats, duplicates: stats.duplicates + stats.dedupe.duplicates }) },
+    source: { name: "pubsub", feed, counters: () => ({ ...stats, duplicates: stats.duplicates + stats.dedupe.duplicates }) },
     usd: (q, ts) => sim.usd(q, ts) ?? sim.usd(q, firstMs),
     describe: `loopback PubSub ${server.url} streaming a ${market}`,
     notes: ["PubSub carries no block time: ticks and bars are stamped on receipt, so the loopback compresses the simulated market into the seconds it takes to stream"],
