@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../config/index.js";
 import { registerAlpha } from "./commands/alpha.js";
+import { registerBacktest } from "./commands/backtest.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDataIo } from "./commands/data-io.js";
 import { registerExperiment } from "./commands/experiment.js";
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
   registerTrain(program, io);
   registerExperiment(program, io);
   registerIngest(program, io);
+  registerBacktest(program, io);
   return program;
 }
 

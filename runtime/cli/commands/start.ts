@@ -1,31 +1,106 @@
 /**
- * `alphagpt start` (`npm start`): the most useful thing the system does end to end today —
- * simulate a meme market into the configured ClickHouse (embedded by default) and show what is
- * there. Re-running is idempotent: the same seed writes the same keys, which ReplacingMergeTree
- * collapses.
+ * `alphagpt start` (`npm start`, alias `alphagpt daemon`): runs the daemon (runtime/daemon) until
+ * SIGINT or SIGTERM. On the embedded defaults that is the whole system end to end: the simulated
+ * market streamed by the loopback Geyser server, ingest into the embedded ClickHouse, the scorer
+ * trading the active formula on paper, the trainer retraining, and the control API and dashboard
+ * on 127.0.0.1. It prints the dashboard URL (with the token when it generated one) on stdout.
  */
 import type { Command } from "commander";
-import { openMigratedStorage } from "../../storage/from-config.js";
+import { DEFAULT_LOOPBACK, startDaemon, type Daemon } from "../../daemon/daemon.js";
 import { contextFrom, type CliIo } from "../context.js";
-import { describeStorage, writeSimulatedMarket } from "./sim.js";
+import { CliError, ExitCode } from "../exit-codes.js";
+import { positiveInt, positiveNumber } from "../options.js";
+
+export interface StartOptions {
+  readonly speed: number;
+  readonly tokens: number;
+  readonly seed: number;
+  readonly signal: number;
+  readonly duration?: number;
+}
+
+const strength = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1.5) throw new CliError(`--signal must be between 0 and 1.5, got "${raw}"`, ExitCode.usage);
+  return n;
+};
 
 export function registerStart(program: Command, io: CliIo): void {
   program
     .command("start")
-    .description("run the system on the configured endpoints (default: simulated market into embedded ClickHouse)")
-    .option("--tokens <n>", "tokens in the simulated universe", Number, 50)
-    .option("--days <n>", "days of simulated market", Number, 1)
-    .option("--seed <n>", "seed of the simulated market", Number, 1)
-    .action(async (opts: { tokens: number; days: number; seed: number }, cmd: Command) => {
+    .alias("daemon")
+    .description(
+      "run the daemon until SIGINT/SIGTERM: market feed -> ingest (ClickHouse) -> scorer -> risk -> positions -> executor, " +
+        "the trainer retraining, and the control API and dashboard on http.host:http.port. With geyser.endpoint empty (the default) " +
+        "the feed is the loopback Geyser server streaming a simulated market (--tokens, --seed, --signal) at --speed times real time; " +
+        "paper trading unless mode is live",
+    )
+    .option("--speed <x>", "loopback: simulated seconds per real second (60: a one-minute bar per second)", positiveNumber("speed"), DEFAULT_LOOPBACK.speed)
+    .option("--tokens <n>", "loopback: tokens per simulated day", positiveInt("tokens"), DEFAULT_LOOPBACK.tokens)
+    .option("--seed <n>", "loopback: seed of the simulated market (day k uses seed + k)", positiveInt("seed"), DEFAULT_LOOPBACK.seed)
+    .option("--signal <strength>", "loopback: planted predictive signal, 0 to 1.5 (0: none)", strength, DEFAULT_LOOPBACK.signalStrength)
+    .option("--duration <seconds>", "stop gracefully after this long (default: run until a signal)", positiveNumber("duration"))
+    .action(async (opts: StartOptions, cmd: Command) => {
       const ctx = contextFrom(cmd, io);
-      ctx.logger.info({ mode: ctx.config.mode, dataDir: ctx.config.dataDir }, "starting");
-      const storage = await openMigratedStorage(ctx.config);
+      const { config } = ctx;
+      let daemon: Daemon;
       try {
-        io.stdout(`AlphaGPT-TS: simulating ${opts.tokens} meme tokens over ${opts.days} day(s) into ${storage.target}\n`);
-        await writeSimulatedMarket(ctx, storage, { tokens: opts.tokens, days: opts.days, seed: opts.seed, interval: 60, events: true });
-        io.stdout(await describeStorage(storage));
-      } finally {
-        await storage.close();
+        daemon = await startDaemon({
+          config,
+          logger: ctx.logger,
+          market: { speed: opts.speed, tokens: opts.tokens, seed: opts.seed, signalStrength: opts.signal },
+        });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EADDRINUSE") throw new CliError(`the control API cannot listen on ${config.http.host}:${config.http.port}: the port is in use (set ALPHAGPT_HTTP_PORT)`, ExitCode.failure);
+        throw new CliError(`the daemon could not start: ${e instanceof Error ? e.message : String(e)}`, ExitCode.failure);
       }
+      io.stdout(banner(daemon, opts, config.http.controlToken === ""));
+
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        signals++;
+        if (signals === 1) {
+          io.stderr(`\n${sig}: stopping gracefully (entries off, children stopped, writers flushed; positions stay journaled). Send it again to exit at once.\n`);
+          void daemon.stop(sig === "SIGINT" ? "SIGINT" : "SIGTERM");
+        } else {
+          io.stderr(`${sig} again: exiting now\n`);
+          process.exit(ExitCode.interrupted);
+        }
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      // A stray rejection somewhere is logged, not fatal: the supervisor keeps the parts in line.
+      const onRejection = (reason: unknown) => ctx.logger.error(reason instanceof Error ? reason : new Error(String(reason)), "unhandled rejection");
+      process.on("unhandledRejection", onRejection);
+      const timer = opts.duration === undefined ? undefined : setTimeout(() => void daemon.stop("api"), opts.duration * 1000);
+      try {
+        await daemon.stopped;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        process.removeListener("SIGINT", onSignal);
+        process.removeListener("SIGTERM", onSignal);
+        process.removeListener("unhandledRejection", onRejection);
+      }
+      io.stdout("AlphaGPT-TS daemon stopped.\n");
     });
+}
+
+function banner(d: Daemon, opts: StartOptions, generatedToken: boolean): string {
+  const c = d.config;
+  const market = d.loopback !== null
+    ? `loopback Geyser ${d.loopback.endpoint}: simulated market, ${opts.tokens} tokens per simulated day, seed ${opts.seed}, planted signal ${opts.signal}, ${opts.speed}x real time`
+    : `Geyser ${c.geyser.endpoint}`;
+  const s = d.strategy();
+  const dashboard = generatedToken ? d.dashboardUrl : `${d.url}/#token=<your ALPHAGPT_CONTROL_TOKEN>`;
+  return [
+    `AlphaGPT-TS daemon running: ${c.mode} mode, state in ${c.dataDir}`,
+    `  market     ${market}`,
+    `  storage    ${d.storage.target}`,
+    `  strategy   ${s.rpn} (${s.source === "default" ? "the default formula" : "from the strategy file"})`,
+    `  dashboard  ${dashboard}`,
+    `  API        ${d.url}  (Authorization: Bearer <token>; GET /openapi.json)`,
+    "Ctrl-C stops gracefully; positions stay journaled for the next start.",
+    "",
+  ].join("\n");
 }

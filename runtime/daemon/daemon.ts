@@ -1,0 +1,645 @@
+/**
+ * The daemon: the composition root of a running AlphaGPT-TS (issue 7). It builds every part,
+ * wires live implementations into the ports, and hands their lifecycle to the supervisor
+ * machine (machines/supervisor.machine.ts):
+ *
+ *   loopback Geyser (simulated market) or a real endpoint
+ *     └─> ingest child ──ticks──> position book (stops on every tick) ──intents──> executor child
+ *            │         ──bars───> scorer child ──decisions──> risk ──> book.open
+ *            └─> ClickHouse (bars, ticks, raw events; never waited on)
+ *   trainer child (worker thread) ──candidate──> supervisor ──promote──> strategy file + scorer
+ *   journal (SQLite, fsync'd) ──mirror──> ClickHouse;  HTTP control API + dashboard over all of it
+ *
+ * Children: ingest, scorer, trainer, executor (restarted on a crash or a missed heartbeat, on
+ * the restart policy's backoff and budget, then degraded) and positions (never restarted: each
+ * position is its own journaled actor, untouched by any restart around it).
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { Effect } from "effect";
+import type { Registry } from "prom-client";
+import { createActor, fromPromise, type Actor } from "xstate";
+import { Scorer } from "../../actors/scorer/index.js";
+import type { TrainerConfig } from "../../actors/trainer/index.js";
+import { secretValues, type AppConfig } from "../../config/index.js";
+import { systemClock, type Clock } from "../../core/clock.js";
+import { entriesAllowed, supervisorMachine, type SupervisorSnapshot } from "../../machines/supervisor.machine.js";
+import { policyFromConfig, type PolicyOverrides } from "../../machines/supervisor.policy.js";
+import {
+  CHILD_NAMES, type Candidate, type ChildCommand, type ChildName, type FlushInput, type PromoteParams, type ReconcileInput,
+  type ReconcileResult, type RetrainInput, type SupervisorRecord,
+} from "../../machines/supervisor.types.js";
+import { BarBook } from "../../streams/bars/bar-book.js";
+import { makeDexScreenerClient } from "../../streams/dexscreener/index.js";
+import { MarketDecoder } from "../../streams/decoders/market-decoder.js";
+import type { MarketEvent } from "../../streams/types.js";
+import type { ChildStatus, DaemonState, StopRequest } from "../http/control-port.js";
+import { startControlServer, type ControlServer } from "../http/server.js";
+import { fixedUsd, polledSolUsd, type UsdFeed } from "../ingest/sol-usd.js";
+import { planWatch, watchList, watchRequest } from "../ingest/watch.js";
+import { Journal } from "../journal/journal.js";
+import { JournalMirror } from "../journal/mirror.js";
+import { fieldLogger, type Logger } from "../log.js";
+import { tradingPath } from "../replay/trading-path.js";
+import { alphaIntervalS } from "../research/alpha-options.js";
+import type { BatchedWriter } from "../storage/batched-writer.js";
+import { openMigratedStorage, openWriter, statePath } from "../storage/from-config.js";
+import type { Storage } from "../storage/storage.js";
+import { errorMessage, SupervisedChild, type ChildFactory } from "./children/child.js";
+import { executorChild, type ExecutorGateway } from "./children/executor.js";
+import { ingestChild, type IngestChild, type IngestTarget } from "./children/ingest.js";
+import { PositionsHost } from "./children/positions.js";
+import { scorerChild, type ScorerChild } from "./children/scorer.js";
+import { NotEnoughDataError, trainerChild, type TrainedCandidate, type TrainerChild, type TrainingSnapshot } from "./children/trainer.js";
+import { DaemonControlAdapter, trainingProgress } from "./control-adapter.js";
+import { startLoopbackMarket, type LoopbackMarket, type LoopbackMarketOptions } from "./loopback-market.js";
+import { MarketState } from "./market-state.js";
+import { DaemonMetrics } from "./metrics.js";
+import { positionParamsFrom, riskParamsFrom } from "./params.js";
+import { shadowBarsSince, shadowScores } from "./shadow.js";
+import { installStrategyFile, loadActiveStrategy, readStrategyAt, strategyFilePath, writeEngineStrategy, type ActiveStrategy } from "./strategy.js";
+
+export const DAEMON_VERSION = "0.1.0";
+
+/**
+ * The embedded market of `npm start`: days of 1,440 one-minute bars, 40 tokens a day launched
+ * within its first tenth at twice the default activity (so pools are deep enough to trade from
+ * the first minute), the planted signal at strength 1, streamed at 60x real time (a bar a second).
+ */
+export const DEFAULT_LOOPBACK: Omit<LoopbackMarketOptions, "barIntervalS"> = {
+  seed: 1,
+  tokens: 40,
+  bars: 1_440,
+  signalStrength: 1,
+  speed: 60,
+  sim: { launchWindow: 0.1, activity: 2 },
+};
+
+export interface DaemonOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** Wall clock of the runtime (timestamps, heartbeats, risk windows). Default: the system clock. */
+  readonly clock?: Clock;
+  /** The loopback market (used when `geyser.endpoint` is empty and the mode is not live). */
+  readonly market?: Partial<Omit<LoopbackMarketOptions, "barIntervalS">>;
+  /** SOL in a fresh paper wallet. Default 100. */
+  readonly paperStartSol?: number;
+  /** Supervisor policy overrides (tests: short timeouts and backoffs). */
+  readonly policy?: PolicyOverrides;
+  /** Heartbeat and clock-tick period. Default 1000 ms. */
+  readonly heartbeatMs?: number;
+  readonly trainer?: {
+    /** Evaluation worker threads per run; default 1. */
+    readonly workers?: number;
+    /** Trainer settings beyond the config (tests: a tiny model). */
+    readonly overrides?: Partial<TrainerConfig>;
+    /** Train once at start on the data ingested so far when there is enough. Default true (when retraining is on). */
+    readonly initial?: boolean;
+    /** How often the initial run looks for enough data. Default 10 s. */
+    readonly pollMs?: number;
+    /** Bars after the training data a candidate is shadow-scored on before it may be promoted. Default 60. */
+    readonly shadowBars?: number;
+    /** Longest wait for those bars. Default 2 h. */
+    readonly shadowWaitMs?: number;
+    /** A run silent this long makes the trainer hung. Default 5 min. */
+    readonly stallMs?: number;
+  };
+  /** Store raw feed events too (the audit and replay table). Default true. */
+  readonly storeRawEvents?: boolean;
+  /** A feed silent this long makes ingest hung. Default 30 s. */
+  readonly feedStaleMs?: number;
+}
+
+export interface Daemon {
+  readonly config: AppConfig;
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly token: string;
+  /** The dashboard, logged in: `url/#token=...`. */
+  readonly dashboardUrl: string;
+  readonly control: DaemonControlAdapter;
+  readonly registry: Registry;
+  readonly metrics: DaemonMetrics;
+  readonly supervisor: Actor<typeof supervisorMachine>;
+  readonly children: Readonly<Record<ChildName, SupervisedChild>>;
+  readonly positions: PositionsHost;
+  readonly journal: Journal;
+  readonly storage: Storage;
+  readonly executor: ExecutorGateway;
+  readonly loopback: LoopbackMarket | null;
+  readonly scorer: Scorer;
+  readonly ingest: IngestChild;
+  readonly trainer: TrainerChild;
+  /** Daemon state as the control API reports it. */
+  state(): DaemonState;
+  /** Entries are allowed right now (supervisor running and enabled, not stopped). */
+  entriesOpen(): boolean;
+  /** The last supervisor records, oldest first. */
+  records(): readonly SupervisorRecord[];
+  strategy(): ActiveStrategy;
+  /** Run a retraining now (outside the schedule) and offer its candidate to the supervisor. */
+  retrainNow(): Promise<Candidate | null>;
+  /** Graceful shutdown: entries off, children stopped, writers flushed, storage closed. Idempotent. */
+  stop(signal?: "SIGTERM" | "SIGINT" | "api"): Promise<void>;
+  /** Resolves once the daemon has stopped. */
+  readonly stopped: Promise<void>;
+}
+
+const RECORDS_KEPT = 500;
+
+/** A random control token: 24 bytes, base64url (32 characters). */
+export const newControlToken = (): string => randomBytes(24).toString("base64url");
+
+export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
+  const config = o.config;
+  const clock = o.clock ?? systemClock;
+  const log = fieldLogger(o.logger, "daemon");
+  const startedAt = clock.now();
+  const heartbeatMs = o.heartbeatMs ?? 1_000;
+  const intervalS = alphaIntervalS(config);
+  const loopbackMode = config.mode !== "live" && config.geyser.endpoint === "";
+  if (config.mode === "live") {
+    // Configuration a restart cannot fix: refuse to start rather than let a child crash in a loop.
+    if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
+    if (config.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
+    if (config.wallet.keypairPath === "" && config.wallet.privateKey === "") throw new Error("live mode needs a wallet: wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
+  }
+  const token = config.http.controlToken !== "" ? config.http.controlToken : newControlToken();
+  if (token.length < 16) throw new Error("http.controlToken must be at least 16 characters");
+
+  await mkdir(config.dataDir, { recursive: true });
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const fail = async (e: unknown): Promise<never> => {
+    for (const f of cleanup.reverse()) await Promise.resolve(f()).catch(() => undefined);
+    throw e;
+  };
+
+  // --- storage, journal, strategy -----------------------------------------------------------
+  const storage = await openMigratedStorage(config);
+  cleanup.push(() => storage.close());
+  let journal: Journal;
+  let mirror: JournalMirror;
+  const writers: BatchedWriter[] = [];
+  let ingestWriters;
+  let active: ActiveStrategy;
+  let usdFeed: UsdFeed | null = null;
+  try {
+    const storageLog = fieldLogger(o.logger, "storage");
+    const open = async (table: string) => {
+      const w = await openWriter(config, storage, table, storageLog);
+      writers.push(w);
+      return w;
+    };
+    ingestWriters = {
+      events: (o.storeRawEvents ?? true) ? await open("feed_events") : null,
+      ticks: await open("price_ticks"),
+      bars: await open("bars"),
+    };
+    cleanup.push(() => Promise.all(writers.map((w) => w.close())).then(() => undefined));
+    journal = Journal.open(statePath(config, "journal.sqlite"), { clock });
+    cleanup.push(() => journal.close());
+    mirror = (await JournalMirror.open(config, storage, journal, storageLog)).start();
+    cleanup.push(() => mirror.stop());
+    active = await loadActiveStrategy(config, clock.now());
+  } catch (e) {
+    return fail(e);
+  }
+  log.info("active strategy", { formula: active.rpn, infix: active.infix, source: active.source });
+
+  // --- market: decoder, bars, state, loopback -------------------------------------------------
+  const market = new MarketState();
+  const decoder = new MarketDecoder();
+  let loopback: LoopbackMarket | null = null;
+  if (loopbackMode) {
+    try {
+      loopback = await startLoopbackMarket(
+        { ...DEFAULT_LOOPBACK, statePath: statePath(config, "loopback-market.json"), ...o.market, barIntervalS: intervalS },
+        decoder.registry,
+      );
+    } catch (e) {
+      return fail(e);
+    }
+    cleanup.push(() => loopback?.close());
+  } else {
+    usdFeed = config.dexscreener.baseUrl !== ""
+      ? polledSolUsd(makeDexScreenerClient({ baseUrl: config.dexscreener.baseUrl, requestsPerMinute: config.dexscreener.requestsPerMinute }), 30_000, (detail) => log.warn("SOL/USD poll failed", { detail }))
+      : fixedUsd(config.backtest.solUsd);
+    cleanup.push(() => usdFeed?.stop());
+  }
+  const usd = (quoteMint: string, ts: number): number | null => (loopback !== null ? loopback.usd(quoteMint, ts) : (usdFeed?.usd(quoteMint, ts) ?? null));
+  const bars = new BarBook({ intervalS, graceMs: loopbackMode ? 0 : 2_000, usd, source: "geyser" });
+  const symbol = (mint: string): string | null => loopback?.symbol(mint) ?? null;
+
+  // --- metrics (sources are closures over what is built below) --------------------------------
+  let supervisorRef: Actor<typeof supervisorMachine> | null = null;
+  const snapshot = (): SupervisorSnapshot | null => supervisorRef?.getSnapshot() ?? null;
+  let walletSol: number | null = null;
+  let positionsRef: PositionsHost | null = null;
+  let ingestRef: IngestChild | null = null;
+  let scorerRef: ScorerChild | null = null;
+  const entriesOpen = (): boolean => {
+    const s = snapshot();
+    return s !== null && entriesAllowed(s) && positionsRef !== null && !positionsRef.entriesPaused;
+  };
+  const metrics = new DaemonMetrics({
+    queues: () => [
+      ...writers.map((w) => ({ queue: `writer.${w.stats().table}`, depth: w.stats().bufferRows })),
+      ...writers.map((w) => ({ queue: `spool.${w.stats().table}`, depth: w.stats().spoolRows })),
+      { queue: "journal.outbox", depth: journal.closed ? 0 : journal.outbox.size },
+      { queue: "scorer.pending", depth: scorerRef?.pending() ?? 0 },
+    ],
+    feeds: () => [{ feed: "geyser", stalenessMs: ingestRef?.staleness() ?? null }],
+    openPositions: () => positionsRef?.book?.list("active").length ?? 0,
+    walletSol: () => walletSol,
+    entriesEnabled: entriesOpen,
+    children: () => {
+      const s = snapshot();
+      return s === null ? [] : CHILD_NAMES.map((n) => ({ child: n, status: s.context.children[n].status }));
+    },
+  });
+
+  // --- children -------------------------------------------------------------------------------
+  const exec = executorChild({
+    config, journal, clock, market: market.simMarket(), paperStartSol: o.paperStartSol ?? 100,
+    observer: { onOutcome: (side, outcome) => metrics.order(side, outcome) },
+  });
+  const positions = new PositionsHost({
+    journal, executor: exec.gateway, clock, params: positionParamsFrom(config), risk: riskParamsFrom(config),
+    slippageBps: config.execution.swapSlippageBps, tickStaleMs: Math.max(10_000, 10 * heartbeatMs),
+  });
+  positionsRef = positions;
+  const scorer = new Scorer({
+    formula: active.rpn,
+    params: active.params,
+    intervalS,
+    rule: { buyThreshold: config.strategy.buyThreshold, sellThreshold: config.strategy.sellThreshold, maxOpenPositions: config.strategy.maxOpenPositions },
+  });
+  // The trading glue between the stream and the book: the same code replay runs (runtime/replay).
+  const trading = tradingPath({
+    config, market, risk: riskParamsFrom(config), book: () => positions.book, entriesOpen, now: () => clock.now(),
+    hooks: {
+      onBarClosed: () => metrics.barsClosed.inc(),
+      onHeld: (n) => metrics.decisions.inc({ outcome: "held" }, n),
+      onEntry: (signal, r) => {
+        metrics.decisions.inc({ outcome: r.ok ? "opened" : `refused_${r.refused}` });
+        if (r.ok) log.info("entry", { positionId: r.positionId, mint: signal.mint, score: signal.score, symbol: symbol(signal.mint) });
+      },
+      onEntryFailed: (signal, err) => log.warn("entry failed", { mint: signal.mint, error: errorMessage(err) }),
+      onRefused: (code) => metrics.decisions.inc({ outcome: `refused_${code}` }),
+      onDecided: (outcome, seenAt) => metrics.decisionLatency.observe({ outcome }, Math.max(0, clock.now() - seenAt) / 1000),
+    },
+  });
+  const scorerKid = scorerChild({ scorer, clock, book: trading.scorerBook, onDecisions: trading.onDecisions });
+  trading.attach(scorerKid);
+  scorerRef = scorerKid;
+
+  const ingestTarget = async (): Promise<IngestTarget> => {
+    if (loopback !== null) return { endpoint: loopback.endpoint, request: loopback.request, name: "geyser" };
+    const entries = await watchList(storage, [], config.universe.maxTokens);
+    if (entries.length === 0) throw new Error("nothing to watch: run `alphagpt sync` to fill the tokens table");
+    const plan = await planWatch(entries, decoder.registry, { rpcUrl: config.solana.rpcUrl, clock });
+    for (const n of plan.notes) log.warn(`ingest: ${n}`, {});
+    const scratch: MarketEvent[] = [];
+    for (const update of plan.initial) decoder.decode({ kind: "account", update }, scratch);
+    for (const e of scratch) if (e.kind === "price") market.onTick(e, clock.now());
+    return { endpoint: config.geyser.endpoint, token: config.geyser.token, request: watchRequest(plan, config.solana.commitment), name: "geyser" };
+  };
+  const ingest = ingestChild({
+    target: ingestTarget, decoder, bars, usd, intervalS, graceMs: loopbackMode ? 0 : 2_000, clockWatermark: !loopbackMode,
+    writers: ingestWriters, clock, staleMs: o.feedStaleMs ?? 30_000,
+    onTick: trading.onTick,
+    onBar: trading.onBar,
+    onSinkError: (table, err) => log.error("a writer rejected rows", { table, error: errorMessage(err) }),
+  });
+  ingestRef = ingest;
+
+  let training: TrainingSnapshot | null = null;
+  const trainer = trainerChild({
+    config, storage, clock, log: fieldLogger(o.logger, "trainer"), workers: o.trainer?.workers ?? 1,
+    ...(o.trainer?.overrides !== undefined ? { overrides: o.trainer.overrides } : {}),
+    stallMs: o.trainer?.stallMs ?? 5 * 60_000,
+    onTraining: (s) => {
+      training = s;
+      adapter.emit({ type: "training", training: trainingProgress(s) });
+    },
+  });
+
+  // --- supervisor -----------------------------------------------------------------------------
+  const records: SupervisorRecord[] = [];
+  const report = {
+    crashed: (name: ChildName, error: string) => {
+      metrics.crashes.inc({ child: name });
+      supervisorRef?.send({ type: "child.crashed", name, error, ts: clock.now() });
+    },
+    log: (level: "info" | "warn" | "error", msg: string, fields: Record<string, unknown>) => log[level](msg, fields),
+  };
+  const factories: Record<ChildName, ChildFactory> = {
+    ingest: ingest.factory, scorer: scorerKid.factory, trainer: trainer.factory, executor: exec.factory, positions: positions.factory,
+  };
+  const children = Object.fromEntries(CHILD_NAMES.map((n) => [n, new SupervisedChild(factories[n], report)])) as Record<ChildName, SupervisedChild>;
+
+  /** Candidates trained here, by canonical formula, until promoted or replaced. */
+  const candidates = new Map<string, TrainedCandidate>();
+  const shadowBars = o.trainer?.shadowBars ?? 60;
+  const shadowWaitMs = o.trainer?.shadowWaitMs ?? 2 * 3_600_000;
+  let stopping = false;
+
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.());
+  const retrain = async (): Promise<Candidate | null> => {
+    const current = active.rpn;
+    const trained = await trainer.run(current);
+    if (trained === null) return null;
+    candidates.set(trained.formula, trained);
+    log.info("candidate trained", { formula: trained.formula, validation: trained.validation, runId: trained.runId });
+    if (trained.formula === current) return { formula: trained.formula, validation: trained.validation, shadow: { candidate: Number.NaN, active: null } };
+    const until = clock.now() + shadowWaitMs;
+    while (!stopping && shadowBarsSince(scorer, trained.dataEndTs) < shadowBars && clock.now() < until) await sleep(Math.min(1_000, heartbeatMs));
+    const shadow = await shadowScores(scorer, config, active.params, trained.formula, active.rpn, trained.dataEndTs).catch((e: unknown) => {
+      log.warn("shadow scoring failed", { error: errorMessage(e) });
+      return null;
+    });
+    log.info("candidate shadow-scored", { formula: trained.formula, shadow });
+    return {
+      formula: trained.formula,
+      validation: trained.validation,
+      shadow: shadow === null ? { candidate: Number.NaN, active: null } : { candidate: shadow.candidate, active: shadow.active },
+    };
+  };
+
+  /**
+   * The supervisor promoted a candidate: its strategy file becomes the active one (the trainer's
+   * file for a formula trained here; an engine strategy file for one offered from elsewhere),
+   * then the scorer trades it from the next close.
+   */
+  const promote = async (p: PromoteParams): Promise<void> => {
+    const trained = candidates.get(p.formula);
+    try {
+      if (trained !== undefined) await installStrategyFile(config, trained.strategyPath);
+      else await writeEngineStrategy(config, p.formula, active.params);
+      const s = await readStrategyAt(strategyFilePath(config), config, clock.now(), "promoted");
+      if (s === undefined) throw new Error("the strategy file vanished");
+      const promoted = { ...s, validationScore: s.validationScore ?? p.validation.candidate };
+      scorer.setFormula(promoted.rpn, promoted.params);
+      active = promoted;
+      candidates.clear();
+      log.info("strategy promoted", { formula: promoted.rpn, infix: promoted.infix, validation: p.validation, shadow: p.shadow });
+      adapter.emit({ type: "status", status: adapter.statusNow() });
+    } catch (e) {
+      log.error("promotion failed: the active strategy is unchanged", { formula: p.formula, error: errorMessage(e) });
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    positions.pauseEntries();
+    await children.ingest.stop();
+    await children.scorer.stop();
+    await children.trainer.stop();
+    positions.stop();
+    await children.executor.stop();
+    await children.positions.stop();
+    await Promise.all(writers.map((w) => w.close()));
+    await mirror.drain();
+    await mirror.stop();
+  };
+
+  const machine = supervisorMachine.provide({
+    actors: {
+      reconcile: fromPromise<ReconcileResult, ReconcileInput>(async ({ input }) => {
+        const deadline = clock.now() + 30_000;
+        while (!exec.gateway.up() && clock.now() < deadline && !stopping) await sleep(50);
+        const r = await positions.reconcile();
+        log.info("positions reconciled", { attempt: input.attempt, restored: r.restored.length, adjusted: r.adjusted.length, signatures: r.signatures });
+        return { positions: r.restored.length, note: `restored ${r.restored.length}, adjusted ${r.adjusted.length}` };
+      }),
+      retrain: fromPromise<Candidate | null, RetrainInput>(() => retrain()),
+      flush: fromPromise<void, FlushInput>(() => flush()),
+    },
+    actions: {
+      recordTransition: (_, r: SupervisorRecord) => {
+        records.push(r);
+        if (records.length > RECORDS_KEPT) records.shift();
+        log.info(`supervisor: ${r.state}`, { reason: r.reason, seq: r.seq });
+      },
+      startChild: (_, c: ChildCommand) => void children[c.name].start(c.reason),
+      restartChild: (_, c: ChildCommand) => {
+        metrics.restarts.inc({ child: c.name });
+        log.warn(`restarting ${c.name}`, { attempt: c.attempt, reason: c.reason });
+        void children[c.name].start(c.reason);
+      },
+      childDegraded: (_, c: ChildCommand) => {
+        log.error(`${c.name} spent its restart budget: left stopped, daemon degraded (POST /resume restarts it)`, { restarts: c.attempt });
+        void children[c.name].stop();
+      },
+      flattenPositions: (_, p: { reason: string }) => {
+        const n = positions.book?.exitAll() ?? 0;
+        log.warn("flatten: exit requested for every position", { positions: n, reason: p.reason });
+      },
+      promoteStrategy: (_, p: PromoteParams) => void promote(p),
+    },
+  });
+  const supervisor = createActor(machine, {
+    input: { ts: clock.now(), mode: config.mode, policy: policyFromConfig(config, o.policy), seed: config.training.seed, activeFormula: active.rpn },
+  });
+  supervisorRef = supervisor;
+
+  const state = (): DaemonState => {
+    const s = supervisor.getSnapshot();
+    if (s.status !== "active" || s.matches("shuttingDown") || s.matches("stopped")) return "stopped";
+    if (s.matches({ active: { health: "degraded" } })) return "degraded";
+    if (s.matches({ active: { mode: "starting" } })) return "starting";
+    if (s.matches({ active: { mode: "stoppingEntries" } })) return "stopping-entries";
+    return "running";
+  };
+  const childStatuses = (): ChildStatus[] => {
+    const s = supervisor.getSnapshot();
+    return CHILD_NAMES.map((name) => {
+      const k = s.context.children[name];
+      const st = k.status === "up" ? "running" : k.status === "starting" ? "starting" : k.status === "restarting" ? "restarting" : "failed";
+      return { name, state: st, restarts: k.restartCount, lastError: k.lastError ?? children[name].lastError };
+    });
+  };
+
+  const adapter = new DaemonControlAdapter({
+    mode: config.mode,
+    version: DAEMON_VERSION,
+    startedAt,
+    clock,
+    journal,
+    positions,
+    market,
+    maxPositions: config.strategy.maxOpenPositions,
+    symbol,
+    state,
+    entriesEnabled: entriesOpen,
+    feeds: () => [{ name: loopback !== null ? "geyser (loopback)" : "geyser", stalenessMs: ingest.staleness() }],
+    children: childStatuses,
+    walletSol: () => walletSol,
+    strategy: () => active,
+    reloadStrategy: async () => {
+      const s = await readStrategyAt(strategyFilePath(config), config, clock.now());
+      if (s === undefined) return undefined;
+      scorer.setFormula(s.rpn, s.params);
+      active = s;
+      log.info("strategy reloaded", { formula: s.rpn });
+      return s;
+    },
+    training: () => training ?? trainer.snapshot(),
+    requestStop: (req: StopRequest) => {
+      positions.pauseEntries();
+      supervisor.send({ type: "user.stop", flatten: req.flatten, ts: clock.now() });
+      log.warn("entries stopped", { flatten: req.flatten, source: req.source, reason: req.reason });
+    },
+    requestResume: () => {
+      supervisor.send({ type: "user.resume", ts: clock.now() });
+      positions.resumeEntries();
+      log.info("entries resumed", {});
+    },
+  });
+  const lastState = new Map<string, string>();
+  positions.subscribe((v) => {
+    if (lastState.get(v.positionId) !== v.state) metrics.transitions.inc({ state: v.state });
+    if (v.status === "active") lastState.set(v.positionId, v.state);
+    else lastState.delete(v.positionId);
+    adapter.onPositionView(v);
+  });
+
+  let server: ControlServer;
+  try {
+    server = await startControlServer({
+      control: adapter,
+      registry: metrics.registry,
+      token,
+      logger: o.logger,
+      host: config.http.host,
+      port: config.http.port,
+      secrets: secretValues(config),
+      stopSignalPath: statePath(config, config.stopSignalPath),
+      version: DAEMON_VERSION,
+    });
+  } catch (e) {
+    return fail(e);
+  }
+
+  // --- the clock: heartbeats, ticks, balances -------------------------------------------------
+  let lastStatusPush = 0;
+  let lastPrune = startedAt;
+  /** Tokens without a bar for a simulated/market day leave the scorer's window (memory stays bounded). */
+  const pruneWindow = (now: number): void => {
+    if (now - lastPrune < 60_000) return;
+    lastPrune = now;
+    const latest = scorerKid.stats.lastCloseTs;
+    if (latest !== null) scorer.window.prune(latest - 86_400);
+  };
+  const beat = (): void => {
+    try {
+      beatOnce();
+    } catch (e) {
+      log.error("clock tick failed", { error: errorMessage(e) });
+    }
+  };
+  const beatOnce = (): void => {
+    const now = clock.now();
+    positions.clockTick();
+    const s = supervisor.getSnapshot();
+    if (s.status !== "active") return;
+    supervisor.send({ type: "clock.tick", ts: now });
+    for (const name of CHILD_NAMES) if (children[name].alive()) supervisor.send({ type: "child.heartbeat", name, ts: now });
+    if (exec.gateway.paper !== null) walletSol = Number(exec.gateway.paper.wallet.lamports()) / 1e9;
+    else if (exec.gateway.up()) {
+      void Effect.runPromise(exec.gateway.solBalance()).then((l) => (walletSol = Number(l) / 1e9), () => undefined);
+    }
+    pruneWindow(now);
+    if (adapter.listening && now - lastStatusPush >= 2_000) {
+      lastStatusPush = now;
+      adapter.emit({ type: "status", status: adapter.statusNow() });
+    }
+  };
+  const timer = setInterval(beat, heartbeatMs);
+
+  // --- the first training, once there is enough data ------------------------------------------
+  const retrainOn = config.training.retrainIntervalS > 0 && (o.trainer?.initial ?? true);
+  let initialDone = !retrainOn;
+  const initialTraining = async (): Promise<void> => {
+    while (!initialDone && !stopping) {
+      await sleep(o.trainer?.pollMs ?? 10_000);
+      if (stopping || !children.trainer.alive() || state() === "starting") continue;
+      try {
+        const { bars: have, needed } = await trainer.dataAvailable();
+        if (have < needed) continue;
+        initialDone = true;
+        const c = await retrain();
+        if (c !== null && !stopping) supervisor.send({ type: "strategy.candidate", ...c, ts: clock.now() });
+      } catch (e) {
+        if (e instanceof NotEnoughDataError) {
+          initialDone = false;
+          continue;
+        }
+        log.warn("initial training failed; the periodic retraining will try again", { error: errorMessage(e) });
+      }
+    }
+  };
+
+  supervisor.start();
+  void initialTraining();
+  log.info("daemon started", { mode: config.mode, url: server.url, dataDir: config.dataDir, market: loopback !== null ? `loopback ${loopback.endpoint}` : config.geyser.endpoint });
+
+  let stopPromise: Promise<void> | null = null;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const stop = (signal: "SIGTERM" | "SIGINT" | "api" = "api"): Promise<void> => {
+    stopPromise ??= (async () => {
+      stopping = true;
+      log.info("shutting down", { signal });
+      const done = new Promise<void>((resolve) => {
+        const sub = supervisor.subscribe({ complete: () => resolve(), error: () => resolve() });
+        if (supervisor.getSnapshot().status !== "active") {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+      supervisor.send({ type: "system.shutdown", signal, ts: clock.now() });
+      await done;
+      clearInterval(timer);
+      supervisor.stop();
+      // Anything the flush did not reach (it timed out): stop it now.
+      positions.stop();
+      for (const c of CHILD_NAMES) await children[c].stop().catch(() => undefined);
+      await server.close().catch(() => undefined);
+      for (const f of cleanup.reverse()) await Promise.resolve(f()).catch((e: unknown) => log.warn("cleanup failed", { error: errorMessage(e) }));
+      log.info("daemon stopped", { reason: supervisor.getSnapshot().context.reason });
+      resolveStopped();
+    })();
+    return stopPromise;
+  };
+
+  return {
+    config,
+    url: server.url,
+    token,
+    dashboardUrl: `${server.url}/#token=${token}`,
+    control: adapter,
+    registry: metrics.registry,
+    metrics,
+    supervisor,
+    children,
+    positions,
+    journal,
+    storage,
+    executor: exec.gateway,
+    loopback,
+    scorer,
+    ingest,
+    trainer,
+    state,
+    entriesOpen,
+    records: () => records,
+    strategy: () => active,
+    retrainNow: async () => {
+      const c = await retrain();
+      if (c !== null) supervisor.send({ type: "strategy.candidate", ...c, ts: clock.now() });
+      return c;
+    },
+    stop,
+    stopped,
+  };
+}

@@ -1,0 +1,357 @@
+/**
+ * Where recorded rows come from, a page at a time, in chain order (see rows.ts): ClickHouse's
+ * `feed_events` table (keyset-paged on the chain-order key: a page is one bounded query, never
+ * the whole range), a JSONL file of the same rows (streamed; a bounded reorder window puts a
+ * file written in arrival order into chain order), or an array (tests).
+ *
+ * Memory is flat in the length of the range: a reader holds at most `pageSize` rows at any time
+ * (its reorder window and the page being replayed together). `stats.held` is that count and
+ * `stats.maxHeld` its high-water mark, instrumented so tests can assert the bound.
+ */
+import { open, type FileHandle } from "node:fs/promises";
+import { compareRows, PHASE_SQL, phaseOf, type RecordedRow } from "./rows.js";
+
+export interface ReaderStats {
+  /** Rows read from the store (or file) and not yet handed back for the next page. */
+  held: number;
+  maxHeld: number;
+  pages: number;
+  rows: number;
+  /** Rows dropped as exact key duplicates of the row before them. */
+  duplicates: number;
+  /** File rows that arrived later than the reorder window could fix (emitted anyway, counted). */
+  outOfOrder: number;
+  /** File lines that were not a row. */
+  badLines: number;
+  /** Rows in the range, where the store can say up front (ClickHouse); null otherwise. */
+  total: number | null;
+}
+
+export const newReaderStats = (): ReaderStats => ({ held: 0, maxHeld: 0, pages: 0, rows: 0, duplicates: 0, outOfOrder: 0, badLines: 0, total: null });
+
+export interface RowReader {
+  /** The next page in chain order; null at the end. The previous page is released by this call. */
+  next(): Promise<readonly RecordedRow[] | null>;
+  close(): Promise<void>;
+  readonly stats: ReaderStats;
+  /** Told about each bad file line (logging). */
+  onBadLine?: (line: number, reason: string) => void;
+}
+
+export interface RangeOptions {
+  /** First event time, unix ms (inclusive). */
+  readonly fromMs?: number;
+  /** End, unix ms (exclusive). */
+  readonly toMs?: number;
+  /** Rows per page, and the most any reader holds at once. Default 20,000. */
+  readonly pageSize?: number;
+}
+
+const DEFAULT_PAGE = 20_000;
+
+const sameKey = (a: RecordedRow, b: RecordedRow): boolean =>
+  a.slot === b.slot && a.write_version === b.write_version && a.signature === b.signature && a.kind === b.kind;
+
+const inRange = (r: { readonly ts_ms: number }, o: RangeOptions): boolean => (o.fromMs === undefined || r.ts_ms >= o.fromMs) && (o.toMs === undefined || r.ts_ms < o.toMs);
+
+function pageSizeOf(o: RangeOptions): number {
+  const n = o.pageSize ?? DEFAULT_PAGE;
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`pageSize must be an integer >= 2, got ${n}`);
+  return n;
+}
+
+function hold(stats: ReaderStats, n: number): void {
+  stats.held = n;
+  if (n > stats.maxHeld) stats.maxHeld = n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ClickHouse
+
+/** The one storage call the reader makes (runtime/storage `Storage` fits). */
+export interface RowQuery {
+  query<T = Record<string, unknown>>(sql: string, params?: Readonly<Record<string, unknown>>): Promise<T[]>;
+}
+
+export interface ClickHouseReaderOptions extends RangeOptions {
+  /** Default `feed_events`. */
+  readonly table?: string;
+  /** Only kinds with these prefixes (`geyser.`, `sim.`); default the raw feed kinds of any source. */
+  readonly kindPrefixes?: readonly string[];
+}
+
+interface DbRow {
+  slot: number;
+  signature: string;
+  write_version: number;
+  kind: string;
+  mint: string;
+  payload: string;
+  ts_ms: number;
+  phase: number;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/**
+ * Keyset pagination on (slot, phase, write_version, signature, kind): each page is
+ * `WHERE key > last ORDER BY key LIMIT pageSize`, read with FINAL (a replayed ingest wrote the
+ * same rows twice; ReplacingMergeTree keeps one). The time range is a filter on `ts_ms`, the slot
+ * bounds (looked up once) let ClickHouse skip by the primary key.
+ */
+export function clickHouseReader(db: RowQuery, o: ClickHouseReaderOptions = {}): RowReader {
+  const pageSize = pageSizeOf(o);
+  const table = o.table ?? "feed_events";
+  if (!IDENT.test(table)) throw new RangeError(`bad table name ${table}`);
+  const stats = newReaderStats();
+  const prefixes = o.kindPrefixes ?? [];
+  const kindFilter = prefixes.length > 0
+    ? `(${prefixes.map((_, i) => `startsWith(kind, {p${i}:String})`).join(" OR ")})`
+    : "(endsWith(kind, '.account') OR endsWith(kind, '.transaction') OR endsWith(kind, '.gap')) AND NOT startsWith(kind, 'late_')";
+  const base: Record<string, unknown> = Object.fromEntries(prefixes.map((p, i) => [`p${i}`, p]));
+  const timeFilter = [o.fromMs !== undefined ? "ts_ms >= {fromMs:Int64}" : "", o.toMs !== undefined ? "ts_ms < {toMs:Int64}" : ""].filter(Boolean);
+  if (o.fromMs !== undefined) base["fromMs"] = o.fromMs;
+  if (o.toMs !== undefined) base["toMs"] = o.toMs;
+  const where = [kindFilter, ...timeFilter].join(" AND ");
+  let bounds: { lo: number; hi: number } | null | undefined;
+  let last: DbRow | null = null;
+  let done = false;
+
+  const slotBounds = async (): Promise<{ lo: number; hi: number } | null> => {
+    const r = await db.query<{ n: number; lo: number; hi: number }>(`SELECT count() AS n, min(slot) AS lo, max(slot) AS hi FROM ${table} WHERE ${where}`, base);
+    const b = r[0];
+    stats.total = b?.n ?? 0;
+    return b === undefined || b.n === 0 ? null : { lo: b.lo, hi: b.hi };
+  };
+
+  return {
+    stats,
+    async next() {
+      hold(stats, 0);
+      if (done) return null;
+      if (bounds === undefined) bounds = await slotBounds();
+      if (bounds === null) {
+        done = true;
+        return null;
+      }
+      const params: Record<string, unknown> = { ...base, lo: last?.slot ?? bounds.lo, hi: bounds.hi, n: pageSize };
+      let after = "";
+      if (last !== null) {
+        after = "AND (slot, phase, write_version, signature, kind) > ({ls:UInt64}, {lp:UInt8}, {lw:UInt64}, {lsig:String}, {lk:String})";
+        Object.assign(params, { ls: last.slot, lp: last.phase, lw: last.write_version, lsig: last.signature, lk: last.kind });
+      }
+      const rows = await db.query<DbRow>(
+        `SELECT slot, signature, write_version, kind, mint, payload, ts_ms, toUInt8(${PHASE_SQL}) AS phase
+         FROM ${table} FINAL
+         WHERE slot >= {lo:UInt64} AND slot <= {hi:UInt64} AND ${where} ${after}
+         ORDER BY slot, phase, write_version, signature, kind
+         LIMIT {n:UInt32}`,
+        params,
+      );
+      stats.pages++;
+      stats.rows += rows.length;
+      hold(stats, rows.length);
+      if (rows.length < pageSize) done = true;
+      const tail = rows[rows.length - 1];
+      if (tail !== undefined) last = tail;
+      if (rows.length === 0) return null;
+      return rows;
+    },
+    async close() {
+      done = true;
+      hold(stats, 0);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSONL
+
+interface FileRow {
+  readonly slot: number;
+  readonly signature: string;
+  readonly write_version: number;
+  readonly kind: string;
+  readonly mint?: unknown;
+  /** The payload string, or (exports) the payload's JSON embedded. */
+  readonly payload: unknown;
+  readonly ts_ms: number;
+}
+
+const isRow = (x: unknown): x is FileRow => {
+  if (typeof x !== "object" || x === null) return false;
+  const r = x as Record<string, unknown>;
+  const p = r["payload"];
+  return typeof r["slot"] === "number" && typeof r["signature"] === "string" && typeof r["write_version"] === "number" &&
+    typeof r["kind"] === "string" && (typeof p === "string" || (typeof p === "object" && p !== null)) && typeof r["ts_ms"] === "number";
+};
+
+export interface JsonlReaderOptions extends RangeOptions {
+  /** Bytes per file read. Default 1 MiB. */
+  readonly chunkBytes?: number;
+}
+
+/**
+ * Rows from a JSONL file, one `feed_events` row per line (the payload a string, or embedded JSON as
+ * `exportRows` writes it), streamed in chunks and parsed a line at
+ * a time as the window needs them. The file may be in chain order (an export) or in arrival order
+ * (a recording): rows pass through a reorder window of a page, sorted, of which half is handed
+ * out at a time, so rows that arrived out of chain order by less than half a page come out in
+ * chain order (later ones are emitted anyway, and counted as `outOfOrder`).
+ */
+export function jsonlReader(path: string, o: JsonlReaderOptions = {}): RowReader {
+  const pageSize = pageSizeOf(o);
+  const half = Math.max(1, pageSize >> 1);
+  const chunkBytes = o.chunkBytes ?? 1 << 20;
+  const stats = newReaderStats();
+  /** The reorder window: rows read and not yet handed out (at most a page). */
+  let window: RecordedRow[] = [];
+  let fh: FileHandle | null = null;
+  let fileDone = false;
+  let rowsDone = false;
+  let data: Buffer = Buffer.alloc(0);
+  let pos = 0;
+  let lineNo = 0;
+  let lastOut: RecordedRow | null = null;
+
+  const reader: RowReader = {
+    stats,
+    // Fill the window to a page, sort it (TimSort: nearly linear on nearly sorted rows), hand out
+    // its first half and keep the rest, which later rows may still precede.
+    async next() {
+      hold(stats, window.length); // the previous page is released
+      while (window.length < pageSize && !rowsDone) {
+        const r = nextRow() ?? (await more());
+        if (r === null) continue;
+        window.push(r);
+      }
+      hold(stats, window.length);
+      if (window.length === 0) return null;
+      window.sort(compareRows);
+      const out = rowsDone ? window : window.slice(0, half);
+      window = rowsDone ? [] : window.slice(half);
+      const page: RecordedRow[] = [];
+      for (const r of out) {
+        if (lastOut !== null) {
+          if (sameKey(lastOut, r)) {
+            stats.duplicates++;
+            continue;
+          }
+          if (compareRows(lastOut, r) > 0) stats.outOfOrder++;
+        }
+        lastOut = r;
+        page.push(r);
+      }
+      stats.pages++;
+      stats.rows += page.length;
+      return page;
+    },
+    async close() {
+      rowsDone = fileDone = true;
+      data = Buffer.alloc(0);
+      window = [];
+      await fh?.close();
+      fh = null;
+    },
+  };
+
+  /** The next row from the bytes in hand; undefined when more bytes are needed or the file is done. */
+  function nextRow(): RecordedRow | undefined {
+    for (;;) {
+      let nl = data.indexOf(10, pos);
+      if (nl < 0) {
+        if (!fileDone || pos >= data.length) return undefined;
+        nl = data.length; // the last line has no newline
+      }
+      const start = pos;
+      pos = nl + 1;
+      lineNo++;
+      if (nl === start) continue;
+      const row = parseLine(data.toString("utf8", start, nl));
+      if (row !== null) return row;
+    }
+  }
+
+  /** Read the next chunk; null when the caller should look again (or the rows are done). */
+  async function more(): Promise<null> {
+    if (fileDone) {
+      rowsDone = true;
+      return null;
+    }
+    fh ??= await open(path, "r");
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
+    const rest = data.subarray(pos);
+    data = rest.length > 0 ? Buffer.concat([rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+    pos = 0;
+    if (bytesRead === 0) {
+      fileDone = true;
+      await fh.close();
+      fh = null;
+    }
+    return null;
+  }
+
+  function parseLine(text: string): RecordedRow | null {
+    let x: unknown;
+    try {
+      x = JSON.parse(text);
+    } catch {
+      if (text.trim() === "") return null;
+      stats.badLines++;
+      reader.onBadLine?.(lineNo, "not JSON");
+      return null;
+    }
+    if (!isRow(x)) {
+      stats.badLines++;
+      reader.onBadLine?.(lineNo, "not a feed_events row (slot, signature, write_version, kind, payload, ts_ms)");
+      return null;
+    }
+    if (!inRange(x, o)) return null;
+    const mint = typeof x.mint === "string" ? x.mint : "";
+    return typeof x.payload === "string"
+      ? { slot: x.slot, signature: x.signature, write_version: x.write_version, kind: x.kind, mint, payload: x.payload, ts_ms: x.ts_ms }
+      : { slot: x.slot, signature: x.signature, write_version: x.write_version, kind: x.kind, mint, payload: "", parsed: x.payload, ts_ms: x.ts_ms };
+  }
+
+  return reader;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Array
+
+/** Rows already in memory (tests, small fixtures): sorted into chain order, paged. */
+export function arrayReader(rows: readonly RecordedRow[], o: RangeOptions = {}): RowReader {
+  const pageSize = pageSizeOf(o);
+  const sorted = rows.filter((r) => inRange(r, o)).sort(compareRows);
+  const stats = newReaderStats();
+  let at = 0;
+  return {
+    stats,
+    async next() {
+      hold(stats, 0);
+      if (at >= sorted.length) return null;
+      const page: RecordedRow[] = [];
+      let prev = at > 0 ? sorted[at - 1] : undefined;
+      while (at < sorted.length && page.length < pageSize) {
+        const r = sorted[at++]!;
+        if (prev !== undefined && sameKey(prev, r)) {
+          stats.duplicates++;
+          continue;
+        }
+        prev = r;
+        page.push(r);
+      }
+      stats.pages++;
+      stats.rows += page.length;
+      hold(stats, page.length);
+      return page;
+    },
+    async close() {
+      at = sorted.length;
+    },
+  };
+}
+
+/** Chain-order phase of a row kind, re-exported for readers' callers. */
+export { phaseOf };
