@@ -19,6 +19,7 @@ import { readStrategyFile } from "../../research/strategy-file.js";
 import { openMigratedStorage } from "../../storage/from-config.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { num, pct } from "../format.js";
 
 interface EvalOptions {
   strategy?: string;
@@ -60,8 +61,6 @@ function formulaInput(formula: string | undefined, strategyPath: string | undefi
   }
 }
 
-const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(2)}%`);
-const num = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
 function splitTable(splits: readonly SplitMetrics[]): string {
   const header = ["split", "days", "net", "sharpe(d)", "sharpe(h)", "sortino", "maxDD", "turnover", "hit", "activity", "trades", "IC", "RankIC", "ICIR", "upstream"];

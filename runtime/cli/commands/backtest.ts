@@ -22,6 +22,7 @@ import { openMigratedStorage, statePath } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
+import { num, pct } from "../format.js";
 import { positiveInt, positiveNumber } from "../options.js";
 
 interface BacktestOptions {
@@ -62,8 +63,6 @@ async function strategyOf(ctx: CliContext, path: string | undefined): Promise<Ac
   }
 }
 
-const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? "n/a" : `${(100 * x).toFixed(2)}%`);
-const num = (x: number | null, d = 2) => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(d));
 
 export function formatBacktest(o: BacktestOutcome, s: ActiveStrategy, source: string): string {
   const m: BacktestMetrics = o.metrics;
