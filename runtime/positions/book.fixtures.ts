@@ -31,6 +31,8 @@ export interface Harness {
   journal: Journal;
   executor: ChainExecutor;
   book: PositionBook;
+  /** The book's XState timer clock (`after` delays): `timers.increment(ms)` fires them. */
+  timers: SimulatedClock;
   /** Stop and start again on the same journal and chain; `await h.book.ready` for recovery. */
   restart(prepare?: (executor: ChainExecutor) => void): void;
   /** Move the clock and send the book a clock tick. */
@@ -49,11 +51,12 @@ export function harness(o: { risk?: Partial<RiskParams>; mints?: string[] } = {}
   const make = (journal: Journal, prepare?: (e: ChainExecutor) => void) => {
     const executor = chainExecutor(chain, submissionJournal(journal), clock);
     prepare?.(executor);
+    const timers = new SimulatedClock();
     const book = PositionBook.start({
       journal, executor, clock, params: positionParams(), risk: riskParams({ cooldownMs: 0, ...o.risk }),
-      slippageBps: 500, timers: new SimulatedClock(), sleep: () => Promise.resolve(),
+      slippageBps: 500, timers, sleep: () => Promise.resolve(),
     });
-    return { executor, book };
+    return { executor, book, timers };
   };
   const journal = Journal.open(path, { clock });
   const h: Harness = {

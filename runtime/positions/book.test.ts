@@ -87,6 +87,20 @@ describe("position book", () => {
     expect(h.chain.count("sell")).toBe(1);
   });
 
+  it("stop() stops every position actor: no timer of a stopped book trades", async () => {
+    h = harness();
+    const id = await opened();
+    h.executor.faults.sell.push("reject");
+    h.book.priceTick("MINT", ENTRY * 0.9);
+    await h.until(id, "exiting.backoff");
+    h.book.stop();
+    // The backoff's `after` timer would send the retry sell if the actor were still running.
+    h.timers.increment(60_000);
+    await new Promise((r) => setImmediate(r));
+    expect(h.chain.count("sell")).toBe(0);
+    expect(h.journal.positions.get(id)?.state).toBe("exiting.backoff");
+  });
+
   it("writes tick-only changes (peak, stop) on the clock tick, in one commit", async () => {
     h = harness();
     const id = await opened();

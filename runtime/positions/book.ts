@@ -6,7 +6,7 @@
  * has finished. The daemon calls `clockTick()` about once a second: XState does not persist
  * timers, so after a restore only `clock.tick` moves deadlines and retries.
  */
-import { createActor, createMachine, SimulatedClock, type Actor, type AnyActorRef } from "xstate";
+import { createActor, setup, SimulatedClock, stopChild, type Actor, type AnyActorRef } from "xstate";
 import type { ExecutorShape } from "../../actors/executor/executor.js";
 import { assessEntry, type EntryRequest, type RiskBook, type RiskDecision, type RiskParams } from "../../actors/risk/index.js";
 import type { Clock } from "../../core/clock.js";
@@ -57,12 +57,23 @@ export type OpenResult =
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The root every position actor is a child of. XState lets only a parent stop a child, so the
+ * book asks the root to stop each position (a root's own stop reaches spawned children only).
+ */
+const bookMachine = setup({
+  types: { events: {} as { type: "position.stop"; ref: AnyActorRef } },
+}).createMachine({
+  id: "book",
+  on: { "position.stop": { actions: stopChild(({ event }) => event.ref) } },
+});
+
 export class PositionBook {
   /** Resolves once recovery is done; entries wait on it. Rejects if recovery could not finish. */
   readonly ready: Promise<RecoveryReport>;
   readonly #o: PositionBookOptions;
   readonly #recorder: SnapshotRecorder;
-  readonly #root: AnyActorRef;
+  readonly #root: Actor<typeof bookMachine>;
   readonly #machine;
   readonly #replayMachine;
   readonly #actors = new Map<string, Actor<typeof positionMachine>>();
@@ -87,7 +98,7 @@ export class PositionBook {
       actions: { recordTransition: record },
     });
     this.#replayMachine = positionMachine.provide({ actors: journalOnlyActors(o.journal), actions: { recordTransition: record } });
-    this.#root = createActor(createMachine({ id: "book" }), o.timers ? { clock: o.timers } : {}).start();
+    this.#root = createActor(bookMachine, o.timers ? { clock: o.timers } : {}).start();
     this.ready = recover({
       journal: o.journal, executor: o.executor, run: o.run ?? runEffect, recorder: this.#recorder,
       adopt: (stored, snap) => this.#adopt(stored.input, snap),
@@ -205,8 +216,11 @@ export class PositionBook {
     this.#recorder.flush();
     // Nothing may journal the "stopped" snapshots: a restore must find the last running ones.
     for (const id of this.#actors.keys()) this.#recorder.untrack(id);
+    const actors = [...this.#actors.values()];
     this.#actors.clear();
     this.#byMint.clear();
+    // A position left running would still fire its `after` timers (retries that trade).
+    for (const ref of actors) this.#root.send({ type: "position.stop", ref });
     this.#root.stop();
   }
 

@@ -34,49 +34,8 @@ export interface PositionsHostOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/**
- * The machines' timers, tracked so that stopping the host cancels every one. `PositionBook.stop`
- * stops its root actor, but XState does not stop actors created with a `parent` when the parent
- * stops, so their delayed events (a moonbag's 24 h deadline) would keep firing, and keep the
- * process alive, after a shutdown. Cancelling their timers here makes the stop complete.
- */
-class TrackedTimers implements TimerClock {
-  readonly #inner: TimerClock | null;
-  readonly #live = new Set<unknown>();
-  #closed = false;
-
-  constructor(inner: TimerClock | undefined) {
-    this.#inner = inner ?? null;
-  }
-
-  setTimeout(fn: (...args: unknown[]) => void, timeout: number): unknown {
-    if (this.#closed) return undefined;
-    let id: unknown;
-    const run = (...args: unknown[]): void => {
-      this.#live.delete(id);
-      fn(...args);
-    };
-    id = this.#inner !== null ? this.#inner.setTimeout(run, timeout) : setTimeout(run, timeout);
-    this.#live.add(id);
-    return id;
-  }
-
-  clearTimeout(id: unknown): void {
-    this.#live.delete(id);
-    if (this.#inner !== null) this.#inner.clearTimeout(id);
-    else clearTimeout(id as NodeJS.Timeout);
-  }
-
-  /** Cancel every pending timer; later ones are never set. */
-  close(): void {
-    this.#closed = true;
-    for (const id of [...this.#live]) this.clearTimeout(id);
-  }
-}
-
 export class PositionsHost {
   readonly #o: PositionsHostOptions;
-  readonly #timers: TrackedTimers;
   readonly #listeners = new Set<(v: PositionView) => void>();
   #book: PositionBook | null = null;
   #unsubscribe: (() => void) | null = null;
@@ -87,7 +46,6 @@ export class PositionsHost {
 
   constructor(o: PositionsHostOptions) {
     this.#o = o;
-    this.#timers = new TrackedTimers(o.timers);
   }
 
   /** The book, once reconciliation has built one. */
@@ -156,7 +114,6 @@ export class PositionsHost {
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#book?.stop();
-    this.#timers.close();
   }
 
   readonly factory: ChildFactory = {
@@ -181,7 +138,7 @@ export class PositionsHost {
     const o = this.#o;
     const book = PositionBook.start({
       journal: o.journal, executor: o.executor, clock: o.clock, params: o.params, risk: o.risk, slippageBps: o.slippageBps,
-      timers: this.#timers,
+      ...(o.timers !== undefined ? { timers: o.timers } : {}),
       ...(o.sleep !== undefined ? { sleep: o.sleep } : {}),
     });
     if (this.#pausedWanted) book.pauseEntries();
