@@ -181,6 +181,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let mirror: JournalMirror;
   const writers: BatchedWriter[] = [];
   let ingestWriters;
+  let trainingWriters;
   let active: ActiveStrategy;
   let usdFeed: UsdFeed | null = null;
   try {
@@ -195,6 +196,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       ticks: await open("price_ticks"),
       bars: await open("bars"),
     };
+    trainingWriters = { runs: await open("training_runs"), metrics: await open("training_metrics") };
     cleanup.push(() => Promise.all(writers.map((w) => w.close())).then(() => undefined));
     journal = Journal.open(statePath(config, "journal.sqlite"), { clock });
     cleanup.push(() => journal.close());
@@ -315,7 +317,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   let training: TrainingSnapshot | null = null;
   const trainer = trainerChild({
-    config, storage, clock, log: fieldLogger(o.logger, "trainer"), workers: o.trainer?.workers ?? 1,
+    config, storage, record: trainingWriters, clock, log: fieldLogger(o.logger, "trainer"), workers: o.trainer?.workers ?? 1,
     ...(o.trainer?.overrides !== undefined ? { overrides: o.trainer.overrides } : {}),
     stallMs: o.trainer?.stallMs ?? 5 * 60_000,
     onTraining: (s) => {

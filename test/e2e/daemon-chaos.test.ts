@@ -66,6 +66,7 @@ describe("supervision under chaos", () => {
     const before = new Map(active().map((v) => [v.positionId, v]));
     const seqBefore = new Map([...before.keys()].map((id) => [id, t.daemon.journal.positions.get(id)?.seq ?? 0]));
     const buysBefore = await filledBuys();
+    const killedRun = t.daemon.trainer.snapshot().runId;
     t.daemon.children.trainer.kill("chaos: trainer");
     t.daemon.children.executor.kill("chaos: executor");
     // Entries wait for the executor: held at once.
@@ -82,6 +83,14 @@ describe("supervision under chaos", () => {
     // The run that was killed failed; the active formula is untouched.
     expect(t.daemon.trainer.snapshot()).toMatchObject({ running: false });
     expect(t.daemon.strategy().rpn).toBe("PRESSURE PRESSURE ADD");
+    // Its trail is in ClickHouse as an `alphagpt train` run's would be: its steps, and its end.
+    await eventually(async () => {
+      const r = { r: killedRun ?? "" };
+      const runs = await t.daemon.storage.query<{ status: string }>("SELECT status FROM training_runs FINAL WHERE run_id = {r:String}", r);
+      expect(runs.map((x) => x.status)).toEqual(["stopped"]);
+      const steps = await t.daemon.storage.query<{ n: string }>("SELECT count() AS n FROM training_metrics FINAL WHERE run_id = {r:String}", r);
+      expect(Number(steps[0]?.n)).toBeGreaterThanOrEqual(1);
+    }, { timeoutMs: 15_000, intervalMs: 100 });
 
     // Trading goes on through the new executor instance.
     await eventually(async () => expect(await filledBuys()).toBeGreaterThan(buysBefore), { timeoutMs: 30_000, intervalMs: 50 });

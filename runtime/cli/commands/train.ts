@@ -25,7 +25,7 @@ import {
 } from "../../../actors/trainer/index.js";
 import { writeFileAtomic } from "../../../actors/trainer/files.js";
 import { AlphaEvaluator, createContext, vocabulary, type Panel } from "../../../alpha/index.js";
-import { stableHash, type BackendChoice } from "../../../alpha/model/index.js";
+import type { BackendChoice } from "../../../alpha/model/index.js";
 import type { AppConfig } from "../../../config/index.js";
 import { systemClock } from "../../../core/clock.js";
 import { parseInterval } from "../../io/index.js";
@@ -33,19 +33,8 @@ import { fieldLogger, type FieldLogger } from "../../log.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
 import { loadPanel, type PanelQuery } from "../../research/load-panel.js";
 import { strategyRow } from "../../research/strategy-file.js";
-import {
-  HISTORY_FILE,
-  historyPoint,
-  lastStableRank,
-  metricsRow,
-  PLOT_FILE,
-  readHistory,
-  runRow,
-  writeHistory,
-  type HistoryPoint,
-  type RunStatus,
-  type TrainingHistory,
-} from "../../research/training-history.js";
+import { HISTORY_FILE, lastStableRank, PLOT_FILE, readHistory, writeHistory, type HistoryPoint } from "../../research/training-history.js";
+import { TrainingRecord, trainingConfigHash } from "../../research/training-record.js";
 import { trainingPlotHtml } from "../../research/training-plot.js";
 import {
   dataWindowOf,
@@ -325,8 +314,6 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
       dataWindow: strategyDataWindow(runId, window, config),
       overrides: { strategyPath },
     });
-    const { outDir: _o, resume: _r, dataWindow: _d, strategyPath: _s, ...hashed } = trainerConfig;
-    const configHash = stableHash({ trainer: hashed, alpha: config.alpha });
     await mkdir(dir, { recursive: true });
     if (p.resume === undefined) {
       await saveManifest(config, {
@@ -348,53 +335,33 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
     writers.push(strategies);
 
     const previous = p.resume === undefined ? undefined : await readHistory(join(dir, HISTORY_FILE));
-    let points: HistoryPoint[] = previous === undefined ? [] : [...previous.points];
-    let backend: string | null = previous?.backend ?? null;
-    let best: TrainingHistory["best"] = previous?.best ?? null;
-    const history = (status: RunStatus): TrainingHistory => ({
-      schema: "alphagpt/training-history@1",
-      runId,
-      startedMs: p.startedMs,
-      seed: config.training.seed,
-      steps: config.training.steps,
-      backend,
-      status,
-      best,
-      points,
+    const record = new TrainingRecord({
+      runId, startedMs: p.startedMs, seed: config.training.seed, steps: config.training.steps,
+      configHash: trainingConfigHash(trainerConfig, config.alpha), runs, metrics, log, now: () => systemClock.now(),
+      ...(previous !== undefined ? { previous } : {}),
     });
-    const pushRows = (w: BatchedWriter, rows: object[], what: string): void => {
-      // Buffered ack: the trainer never waits on ClickHouse; failures are logged.
-      w.push(rows).catch((e: unknown) => log.error(`could not queue ${what} rows`, { error: String(e) }));
-    };
-    pushRows(runs, [runRow(history("running"), configHash, systemClock.now())], "training_runs");
 
     const saveRunHistory = serialWrites(log);
     let bar: Progress | undefined;
     const onEvent = (e: TrainerEvent): void => {
+      const point = record.onEvent(e);
       switch (e.type) {
         case "backend":
-          backend = e.name;
           log.info("tfjs backend", { backend: e.name, detail: e.detail });
           io.stderr(`train: run ${runId} on ${panel.nTokens} tokens x ${panel.nTimes} bars of ${panel.intervalS}s; tfjs backend ${e.name} (${e.detail})\n`);
           return;
         case "resumed":
-          points = points.filter((x) => x.step <= e.step);
           io.stderr(`train: resumed run ${runId} from step ${e.step} (${e.path})\n`);
           return;
-        case "progress": {
-          const point = historyPoint(e, systemClock.now());
-          points = points.filter((x) => x.step < e.step);
-          points.push(point);
-          pushRows(metrics, [metricsRow(runId, point)], "training_metrics");
+        case "progress":
           bar ??= progressBar(io, "training", e.steps);
-          bar.update(e.step, progressDetail(point, lastStableRank(points)));
+          if (point !== undefined) bar.update(e.step, progressDetail(point, lastStableRank(record.points)));
           return;
-        }
         case "strategy":
           log.info("new best formula", { step: e.step, score: e.score, formula: e.formula, path: e.path });
           return;
         case "checkpoint": {
-          const snapshot = history("running");
+          const snapshot = record.history("running");
           void saveRunHistory("the run history", () => writeHistory(join(dir, HISTORY_FILE), snapshot));
           return;
         }
@@ -406,9 +373,8 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
     await saveRunHistory("the run history", async () => {});
     const result = outcome.result;
     if (result === undefined) {
-      const status: RunStatus = outcome.signal !== undefined ? "stopped" : "failed";
-      await writeHistory(join(dir, HISTORY_FILE), history(status)).catch(() => undefined);
-      pushRows(runs, [runRow(history(status), configHash, systemClock.now())], "training_runs");
+      const status = outcome.signal !== undefined ? "stopped" : "failed";
+      await writeHistory(join(dir, HISTORY_FILE), record.finish(status)).catch(() => undefined);
       if (outcome.signal !== undefined) {
         throw new CliError(`training aborted by ${outcome.signal}; the last checkpoint is in ${dir} (\`alphagpt train --resume\` continues)`, ExitCode.interrupted);
       }
@@ -420,24 +386,23 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
     if (result.best !== null) {
       const [evaluated] = await evaluator.evaluate([result.best.tokens], { ic: true, curves: true, upstream: true, maxLength: config.training.maxFormulaLen });
       if (evaluated !== undefined && evaluated.formula !== null) {
-        best = { rpn: evaluated.formula.rpn, infix: evaluated.formula.infix, score: result.best.score };
+        record.setBest({ rpn: evaluated.formula.rpn, infix: evaluated.formula.infix, score: result.best.score });
         report = formatEval(evaluated, panel);
         try {
           const file = decodeStrategyFile(JSON.parse(await readFile(strategyPath, "utf8")));
-          pushRows(strategies, [strategyRow(file, evaluated.formula, window, { runId, source: "train" }, systemClock.now())], "strategies");
+          await strategies.push([strategyRow(file, evaluated.formula, window, { runId, source: "train" }, systemClock.now())]);
         } catch (e) {
-          log.warn("could not read the strategy file back for the strategies table", { path: strategyPath, error: String(e) });
+          log.warn("could not record the strategy in the strategies table", { path: strategyPath, error: String(e) });
         }
       }
     }
-    const status: RunStatus = result.stopped ? "stopped" : "done";
-    const final = history(status);
+    const status = result.stopped ? "stopped" : "done";
+    const final = record.finish(status);
     const plot = trainingPlotHtml(final);
     await writeHistory(join(dir, HISTORY_FILE), final);
     await writeHistory(statePath(config, HISTORY_FILE), final);
     await writeFileAtomic(join(dir, PLOT_FILE), plot);
     await writeFileAtomic(statePath(config, PLOT_FILE), plot);
-    pushRows(runs, [runRow(final, configHash, systemClock.now())], "training_runs");
     // Everything handed to the writers reaches ClickHouse (or the spool) before the summary.
     await Promise.all(writers.splice(0).map((w) => w.close()));
 

@@ -5,6 +5,9 @@
  * against the active one on the same validation split. The candidate's strategy file stays in
  * the run's folder (`<dataDir>/checkpoints/<runId>/`) until the supervisor promotes it.
  *
+ * Each run leaves the same trail as `alphagpt train`: `training_runs` and `training_metrics`
+ * rows, and its history file in the run's folder.
+ *
  * The child is up while idle or while a run makes progress; a run that stops reporting for
  * `stallMs` makes it hung (no heartbeat), and the supervisor replaces it. Killing the child
  * terminates the worker at once: the run fails, the last checkpoint survives, positions and
@@ -18,6 +21,8 @@ import type { Clock } from "../../../core/clock.js";
 import type { FieldLogger } from "../../log.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
 import { loadPanel } from "../../research/load-panel.js";
+import { HISTORY_FILE, writeHistory } from "../../research/training-history.js";
+import { TrainingRecord, trainingConfigHash, type RowSink } from "../../research/training-record.js";
 import { dataWindowOf, MANIFEST_SCHEMA, newRunId, runDir, saveManifest, strategyDataWindow } from "../../research/training-run.js";
 import type { Storage } from "../../storage/storage.js";
 import { vocabularyOf } from "../strategy.js";
@@ -55,6 +60,8 @@ export class NotEnoughDataError extends Error {
 export interface TrainerChildOptions {
   readonly config: AppConfig;
   readonly storage: Storage;
+  /** Writers of the `training_runs` and `training_metrics` tables. */
+  readonly record: { readonly runs: RowSink; readonly metrics: RowSink };
   readonly clock: Clock;
   readonly log: FieldLogger;
   /** Formula-evaluation worker threads for a run (0: this thread). */
@@ -138,8 +145,19 @@ export function trainerChild(o: TrainerChildOptions): TrainerChild {
       await saveManifest(config, { schema: MANIFEST_SCHEMA, runId, startedMs: started, window, training: config.training, alpha: config.alpha, workers: o.workers });
       update({ running: true, runId, step: 0, totalSteps: trainerConfig.steps, bestScore: null, bestInfix: null, history: [], lastError: null });
       o.log.info("training started", { runId, tokens: panel.nTokens, bars: panel.nTimes, steps: trainerConfig.steps });
+      const record = new TrainingRecord({
+        runId, startedMs: started, seed: trainerConfig.seed, steps: trainerConfig.steps, configHash: trainingConfigHash(trainerConfig, config.alpha),
+        runs: o.record.runs, metrics: o.record.metrics, log: o.log, now: () => o.clock.now(),
+      });
+      let finished = false;
+      const finish = async (status: "done" | "stopped" | "failed"): Promise<void> => {
+        if (finished) return;
+        finished = true;
+        await writeHistory(join(outDir, HISTORY_FILE), record.finish(status)).catch((e: unknown) => o.log.warn("could not write the run history", { runId, error: String(e) }));
+      };
       const onEvent = (e: TrainerEvent): void => {
         inst.lastHeard = o.clock.now();
+        record.onEvent(e);
         if (e.type === "backend") o.log.info("tfjs backend", { backend: e.name, detail: e.detail });
         if (e.type !== "progress") return;
         const point = { step: e.step, bestScore: e.bestScore ?? Number.NaN, meanScore: e.reward.mean };
@@ -152,16 +170,26 @@ export function trainerChild(o: TrainerChildOptions): TrainerChild {
       try {
         result = await handle.done;
       } catch (e) {
+        void finish(inst.killed ? "stopped" : "failed"); // its history file need not hold up the failure
         // The worker died on its own (not a kill): the child is broken, the supervisor restarts it.
         if (!inst.killed) inst.ctx.crashed(e);
         throw e;
       } finally {
         inst.handle = null;
       }
-      if (result.best === null) return null;
+      const status = result.stopped ? "stopped" : "done";
+      if (result.best === null) {
+        await finish(status);
+        return null;
+      }
       const formulas: (string | readonly number[])[] = [result.best.tokens];
       if (activeFormula !== null) formulas.push(activeFormula);
-      const [cand, act] = await evaluator.evaluate(formulas, { reward: { split: "validation" }, maxLength: 64 });
+      const [cand, act] = await evaluator.evaluate(formulas, { reward: { split: "validation" }, maxLength: 64 }).catch(async (e: unknown) => {
+        await finish("failed");
+        throw e;
+      });
+      if (cand?.formula != null) record.setBest({ rpn: cand.formula.rpn, infix: cand.formula.infix, score: result.best.score });
+      await finish(status);
       if (cand?.formula == null) return null;
       return {
         runId,
