@@ -178,6 +178,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const storage = await openMigratedStorage(config);
   cleanup.push(() => storage.close());
   let journal: Journal;
+  /** This start's number on the journal: the supervisor's records are keyed (boot, seq). */
+  let boot = 0;
   let mirror: JournalMirror;
   const writers: BatchedWriter[] = [];
   let ingestWriters;
@@ -200,6 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     cleanup.push(() => Promise.all(writers.map((w) => w.close())).then(() => undefined));
     journal = Journal.open(statePath(config, "journal.sqlite"), { clock });
     cleanup.push(() => journal.close());
+    boot = journal.next("boot");
     mirror = (await JournalMirror.open(config, storage, journal, storageLog)).start();
     cleanup.push(() => mirror.stop());
     active = await loadActiveStrategy(config, clock.now());
@@ -421,6 +424,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         records.push(r);
         if (records.length > RECORDS_KEPT) records.shift();
         log.info(`supervisor: ${r.state}`, { reason: r.reason, seq: r.seq });
+        try {
+          if (!journal.closed) journal.supervisor.record(boot, r);
+        } catch (e) {
+          log.error("could not journal a supervisor transition", { state: r.state, seq: r.seq, error: errorMessage(e) });
+        }
       },
       startChild: (_, c: ChildCommand) => void children[c.name].start(c.reason),
       restartChild: (_, c: ChildCommand) => {

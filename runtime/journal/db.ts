@@ -96,6 +96,16 @@ const MIGRATIONS: readonly string[] = [
    -- Rows waiting to be mirrored to ClickHouse, written in the same transaction as their
    -- source row: the mirror can lag or crash, it never misses one.
    CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, row TEXT NOT NULL);`,
+
+  // The supervisor's transitions; boot numbers the daemon's starts on this journal.
+  `CREATE TABLE supervisor_records (
+     boot INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     ts INTEGER NOT NULL,
+     PRIMARY KEY (boot, seq)
+   );`,
 ];
 
 export function openJournalDb(path: string): JournalDb {

@@ -107,6 +107,26 @@ describe("journal", () => {
     j.close();
   });
 
+  it("keeps the supervisor's records across boots, once each, newest last", () => {
+    const path = join(tmp(), "j.sqlite");
+    const j = Journal.open(path);
+    const boot1 = j.next("boot");
+    j.supervisor.record(boot1, { seq: 1, state: "mode.starting", reason: "boot", ts: 10 });
+    j.supervisor.record(boot1, { seq: 2, state: "mode.running.enabled", reason: "ready", ts: 20 });
+    j.supervisor.record(boot1, { seq: 2, state: "mode.running.enabled", reason: "ready", ts: 20 });
+    j.close();
+    const again = Journal.open(path);
+    const boot2 = again.next("boot");
+    again.supervisor.record(boot2, { seq: 1, state: "mode.starting", reason: "boot", ts: 30 });
+    expect(again.supervisor.recent(10).map((r) => [r.boot, r.seq, r.state])).toEqual([
+      [1, 1, "mode.starting"], [1, 2, "mode.running.enabled"], [2, 1, "mode.starting"],
+    ]);
+    expect(again.supervisor.recent(1)).toEqual([{ boot: 2, seq: 1, state: "mode.starting", reason: "boot", ts: 30 }]);
+    // Each record reaches the mirror once.
+    expect(again.outbox.read(0, 100).filter((r) => r.table === "supervisor_transitions")).toHaveLength(3);
+    again.close();
+  });
+
   it("ignores a torn last commit: the file opens with every earlier commit", () => {
     const dir = tmp();
     const path = join(dir, "j.sqlite");

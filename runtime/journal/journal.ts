@@ -1,7 +1,7 @@
 /**
  * The trading journal (issue 6, item 4): one SQLite file holding order intents, signed bytes and
- * signatures, fills, position snapshots and transitions. Every call returns after its commit is
- * fsync'd. It backs the executor's journal port (`submissionJournal`, executor-port.ts), is the
+ * signatures, fills, position snapshots and transitions, and the supervisor's transitions. Every
+ * call returns after its commit is fsync'd. It backs the executor's journal port (`submissionJournal`, executor-port.ts), is the
  * position book's store, and the source of the ClickHouse mirror (see mirror.ts).
  *
  * One process owns a journal file at a time; a second opener waits on SQLite's lock.
@@ -13,6 +13,7 @@ import { openJournalDb, type JournalDb } from "./db.js";
 import { OrderJournal } from "./orders.js";
 import { Outbox } from "./outbox.js";
 import { PositionJournal } from "./positions.js";
+import { SupervisorJournal } from "./supervisor.js";
 import type { SignedRecord } from "./types.js";
 
 export interface JournalOptions {
@@ -24,6 +25,7 @@ export class Journal {
   readonly path: string;
   readonly orders: OrderJournal;
   readonly positions: PositionJournal;
+  readonly supervisor: SupervisorJournal;
   readonly outbox: Outbox;
   readonly #db: JournalDb;
   readonly #counter;
@@ -40,6 +42,7 @@ export class Journal {
     this.outbox = new Outbox(db);
     this.orders = new OrderJournal(db, this.outbox, clock);
     this.positions = new PositionJournal(db, this.outbox);
+    this.supervisor = new SupervisorJournal(db, this.outbox);
     const bump = db.prepare(`INSERT INTO meta (key, value) VALUES (?, '1')
       ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING CAST(value AS INTEGER) AS n`).pluck();
     this.#counter = (name: string): number => bump.get(name) as number;

@@ -35,10 +35,13 @@ async function writers(net: FlakyNetwork, spool: string): Promise<MirrorWriters>
     storage: net, table, spoolDir: spool, flushIntervalMs: 5, retry: { baseMs: 1, maxDelayMs: 2, maxRetries: 1 },
     probe: { baseMs: 5, maxDelayMs: 10 }, logger: memoryLogger(), clock: new VirtualClock(1), rng: seededRng(1),
   });
-  return { order_intents: await open("order_intents"), fills: await open("fills"), position_transitions: await open("position_transitions") };
+  return {
+    order_intents: await open("order_intents"), fills: await open("fills"), position_transitions: await open("position_transitions"),
+    supervisor_transitions: await open("supervisor_transitions"),
+  };
 }
 
-/** One position's worth of journal traffic: intent, signature, fill, two transitions. */
+/** One position's worth of journal traffic: intent, signature, fill, two transitions; and a supervisor record. */
 function trade(j: Journal, n: number): void {
   const intentId = `p${n}:1`;
   j.orders.recordIntent({ intentId, positionId: `p${n}`, mint: "MINT", side: "buy", kind: "buy", amount: 1, amountRaw: "1000000000", slippageBps: 500, reason: "entry", ts: n });
@@ -49,6 +52,7 @@ function trade(j: Journal, n: number): void {
     positionId: `p${n}`, snapshot: { value: "open" }, state: "open", status: "active", seq: 2, reason: "bought", ts: n,
     transitions: [1, 2].map((seq) => ({ positionId: `p${n}`, seq, fromState: "x", toState: "y", event: "e", reason: "r", ts: n })),
   });
+  j.supervisor.record(1, { seq: n, state: "mode.running.enabled", reason: "r", ts: n });
 }
 
 const count = async (sql: string) => Number((await storage.query<{ n: string }>(sql))[0]?.n ?? -1);
@@ -57,6 +61,7 @@ const counts = async () => ({
   filled: await count("SELECT countIf(status = 'filled') AS n FROM order_intents FINAL WHERE mint = 'MINT'"),
   fills: await count("SELECT count() AS n FROM fills FINAL WHERE mint = 'MINT'"),
   transitions: await count("SELECT count() AS n FROM position_transitions FINAL WHERE reason = 'r'"),
+  supervisor: await count("SELECT count() AS n FROM supervisor_transitions FINAL WHERE reason = 'r'"),
 });
 
 describe("journal mirror", () => {
@@ -70,10 +75,10 @@ describe("journal mirror", () => {
     // The outbox drains into the spool although nothing reached ClickHouse.
     await eventually(() => expect(j.outbox.size).toBe(0));
     expect(net.failures).toBeGreaterThan(0);
-    expect(await counts()).toEqual({ intents: 0, filled: 0, fills: 0, transitions: 0 });
+    expect(await counts()).toEqual({ intents: 0, filled: 0, fills: 0, transitions: 0, supervisor: 0 });
 
     net.down = false;
-    await eventually(async () => expect(await counts()).toEqual({ intents: 20, filled: 20, fills: 20, transitions: 40 }));
+    await eventually(async () => expect(await counts()).toEqual({ intents: 20, filled: 20, fills: 20, transitions: 40, supervisor: 20 }));
     await mirror.stop();
     j.close();
   });
@@ -82,6 +87,7 @@ describe("journal mirror", () => {
     await storage.exec("TRUNCATE TABLE order_intents");
     await storage.exec("TRUNCATE TABLE fills");
     await storage.exec("TRUNCATE TABLE position_transitions");
+    await storage.exec("TRUNCATE TABLE supervisor_transitions");
     const net = new FlakyNetwork(storage);
     const j = Journal.open(join(dir, "b.sqlite"), { clock: new VirtualClock(1) });
     for (let n = 1; n <= 5; n++) trade(j, n);
@@ -95,7 +101,7 @@ describe("journal mirror", () => {
     await second.drain();
     await second.stop();
     expect(j.outbox.size).toBe(0);
-    expect(await counts()).toEqual({ intents: 5, filled: 5, fills: 5, transitions: 10 });
+    expect(await counts()).toEqual({ intents: 5, filled: 5, fills: 5, transitions: 10, supervisor: 5 });
     j.close();
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Copies the journal's outbox to ClickHouse (order_intents, fills, position_transitions) through
+ * Copies the journal's outbox to ClickHouse (order_intents, fills, position_transitions,
+ * supervisor_transitions) through
  * one BatchedWriter per table. Trading never waits on it: journal writes only append to the
  * outbox (in their own SQLite commit), and this pump runs on its own timer. Outbox rows are
  * deleted only after the writer's flush says they are in ClickHouse or its fsync'd spool, so a
@@ -31,7 +32,7 @@ export interface MirrorOptions {
   readonly logger?: StorageLogger;
 }
 
-const TABLES: readonly MirrorTable[] = ["order_intents", "fills", "position_transitions"];
+const TABLES: readonly MirrorTable[] = ["order_intents", "fills", "position_transitions", "supervisor_transitions"];
 
 export class JournalMirror {
   readonly #journal: Journal;

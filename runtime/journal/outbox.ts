@@ -5,7 +5,7 @@
  */
 import type { JournalDb } from "./db.js";
 
-export type MirrorTable = "order_intents" | "fills" | "position_transitions";
+export type MirrorTable = "order_intents" | "fills" | "position_transitions" | "supervisor_transitions";
 
 export interface OutboxRow {
   readonly id: number;

@@ -29,6 +29,7 @@ const TABLES = [
   "price_ticks",
   "schema_migrations",
   "strategies",
+  "supervisor_transitions",
   "tokens",
   "training_metrics",
   "training_runs",
@@ -43,31 +44,34 @@ async function migrationRows(): Promise<unknown[]> {
   return storage.query("SELECT version, name, checksum, applied_at_ms FROM schema_migrations ORDER BY version, applied_at_ms");
 }
 
+const VERSIONS = MIGRATIONS.map((m) => m.version);
+
 describe("runMigrations", () => {
   it("creates every table, and a second run changes nothing", async () => {
     const first = await runMigrations(storage, { clock });
-    expect(first).toEqual({ applied: [1, 2, 3], skipped: [] });
+    expect(first).toEqual({ applied: VERSIONS, skipped: [] });
     const tables = await schema();
     const rows = await migrationRows();
     expect(tables.map((t) => (t as { name: string }).name)).toEqual(TABLES);
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(VERSIONS.length);
 
     clock.advance(60_000);
     const second = await runMigrations(storage, { clock });
-    expect(second).toEqual({ applied: [], skipped: [1, 2, 3] });
+    expect(second).toEqual({ applied: [], skipped: VERSIONS });
     expect(await schema()).toEqual(tables);
     expect(await migrationRows()).toEqual(rows);
   });
 
   it("applies only a new version, and refuses an applied migration that was edited", async () => {
-    const extra: Migration = { version: 4, name: "test_extra", statements: ["CREATE TABLE IF NOT EXISTS test_extra (k UInt8) ENGINE = ReplacingMergeTree ORDER BY k"] };
-    expect(await runMigrations(storage, { clock, migrations: [...MIGRATIONS, extra] })).toEqual({ applied: [4], skipped: [1, 2, 3] });
+    const next = VERSIONS.length + 1;
+    const extra: Migration = { version: next, name: "test_extra", statements: ["CREATE TABLE IF NOT EXISTS test_extra (k UInt8) ENGINE = ReplacingMergeTree ORDER BY k"] };
+    expect(await runMigrations(storage, { clock, migrations: [...MIGRATIONS, extra] })).toEqual({ applied: [next], skipped: VERSIONS });
 
     const edited = MIGRATIONS.map((m) => (m.version === 2 ? { ...m, statements: [...m.statements, "SELECT 1"] } : m));
     await expect(runMigrations(storage, { clock, migrations: edited })).rejects.toMatchObject({ _tag: "MigrationMismatchError", version: 2 });
     // Whitespace is not an edit.
     const reformatted = MIGRATIONS.map((m) => ({ ...m, statements: m.statements.map((s) => `  ${s.replace(/\n/g, "\n\n")}  `) }));
-    await expect(runMigrations(storage, { clock, migrations: reformatted })).resolves.toEqual({ applied: [], skipped: [1, 2, 3] });
+    await expect(runMigrations(storage, { clock, migrations: reformatted })).resolves.toEqual({ applied: [], skipped: VERSIONS });
   });
 
   it("stores the port's row types, and FINAL collapses a replayed write", async () => {

@@ -101,6 +101,9 @@ describe("npm start", () => {
     // What the next start recovers: the open positions, journaled with their snapshots.
     const journal = Journal.open(join(data, "journal.sqlite"));
     journaled = journal.positions.list("active");
+    // The supervisor's decisions of this first start, journaled up to its shutdown.
+    const decided = journal.supervisor.recent(500).map((r) => `${r.boot}:${r.state}`);
+    expect(decided).toEqual(expect.arrayContaining(["1:mode.starting.reconciling", "1:mode.running.enabled", "1:shuttingDown"]));
     journal.close();
     expect(journaled.filter((p) => AT_REST.includes(p.state)).length).toBeGreaterThanOrEqual(1);
   }, 120_000);

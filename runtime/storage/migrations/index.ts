@@ -7,5 +7,6 @@ import type { Migration } from "../migrations.js";
 import { marketData } from "./001_market_data.js";
 import { trading } from "./002_trading.js";
 import { research } from "./003_research.js";
+import { supervision } from "./004_supervision.js";
 
-export const MIGRATIONS: readonly Migration[] = [marketData, trading, research];
+export const MIGRATIONS: readonly Migration[] = [marketData, trading, research, supervision];
