@@ -85,5 +85,6 @@ export const defaultConfig: AppConfig = {
     seed: 1,
     retrainIntervalS: 6 * 3600,
   },
+  replay: { file: "", from: 0, to: 0, speed: 60 },
   http: { host: "127.0.0.1", port: 8787, controlToken: "" },
 };

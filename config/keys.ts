@@ -17,7 +17,7 @@ export const envNameFor = (key: string): string =>
 type Doc = { doc: string; env?: readonly string[]; secret?: true };
 const docs: Record<string, Doc> = {
   dataDir: { doc: "Directory for all state: embedded ClickHouse, journal, strategies, spool.", env: ["ALPHAGPT_DATA_DIR"] },
-  mode: { doc: "paper (simulated executor, the default), live (real Jupiter swaps) or replay." },
+  mode: { doc: "paper (simulated executor, the default), live (real Jupiter swaps) or replay (the daemon trades on paper over recorded feed events, replay.*)." },
   stopSignalPath: { doc: "Upstream's stop file: its presence with content '', STOP or STOPPED halts entries; cleared on resume.", env: ["ALPHAGPT_STOP_SIGNAL_PATH", "STOP_SIGNAL_PATH"] },
   "log.level": { doc: "Log level: trace, debug, info, warn, error or fatal." },
   "clickhouse.url": { doc: "ClickHouse server URL (http://host:8123). Empty: the embedded engine (chdb) under <dataDir>/clickhouse." },
@@ -106,6 +106,10 @@ const docs: Record<string, Doc> = {
   "training.ffnHidden": { doc: "SwiGLU hidden width (upstream 128)." },
   "training.seed": { doc: "Seed for sampling, initialisation and data splits." },
   "training.retrainIntervalS": { doc: "Daemon retraining period in seconds; 0 disables." },
+  "replay.file": { doc: "mode replay: a JSONL export of feed_events to replay; empty: the feed_events table in ClickHouse." },
+  "replay.from": { doc: "mode replay: first recorded event time, unix seconds (inclusive); 0: from the first." },
+  "replay.to": { doc: "mode replay: end of the replay, unix seconds (exclusive); 0: to the last recorded event." },
+  "replay.speed": { doc: "mode replay: recorded seconds per wall second (60: a recorded minute a second)." },
   "http.host": { doc: "Control API bind address (loopback by default; binding elsewhere is logged as a warning)." },
   "http.port": { doc: "Control API and dashboard port.", env: ["ALPHAGPT_HTTP_PORT"] },
   "http.controlToken": { doc: "Bearer token for the control API; empty: a random one is generated and printed at start.", env: ["ALPHAGPT_CONTROL_TOKEN", "ALPHAGPT_HTTP_CONTROL_TOKEN"], secret: true },

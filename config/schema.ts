@@ -135,6 +135,12 @@ export const AppConfigSchema = Schema.Struct({
     seed: NonNegativeInt,
     retrainIntervalS: NonNegativeInt,
   }),
+  replay: Schema.Struct({
+    file: Schema.String,
+    from: NonNegativeInt,
+    to: NonNegativeInt,
+    speed: Positive,
+  }),
   http: Schema.Struct({ host: Schema.String.check(Schema.isMinLength(1)), port: Port, controlToken: Schema.String }),
 });
 

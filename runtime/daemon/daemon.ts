@@ -15,6 +15,7 @@
  * position is its own journaled actor, untouched by any restart around it).
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { Effect } from "effect";
 import type { Registry } from "prom-client";
@@ -45,6 +46,7 @@ import { alphaIntervalS } from "../research/alpha-options.js";
 import type { BatchedWriter } from "../storage/batched-writer.js";
 import { openMigratedStorage, openWriter, statePath } from "../storage/from-config.js";
 import type { Storage } from "../storage/storage.js";
+import { clickHouseReader, jsonlReader, type RowReader } from "../../streams/replay/readers.js";
 import { errorMessage, SupervisedChild, type ChildFactory } from "./children/child.js";
 import { executorChild, type ExecutorGateway } from "./children/executor.js";
 import { ingestChild, type IngestChild, type IngestTarget } from "./children/ingest.js";
@@ -53,6 +55,7 @@ import { scorerChild, type ScorerChild } from "./children/scorer.js";
 import { NotEnoughDataError, trainerChild, type TrainedCandidate, type TrainerChild, type TrainingSnapshot } from "./children/trainer.js";
 import { DaemonControlAdapter, trainingProgress } from "./control-adapter.js";
 import { startLoopbackMarket, type LoopbackMarket, type LoopbackMarketOptions } from "./loopback-market.js";
+import { startRecordedMarket, type RecordedMarket } from "./recorded-market.js";
 import { MarketState } from "./market-state.js";
 import { DaemonMetrics } from "./metrics.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
@@ -127,6 +130,8 @@ export interface Daemon {
   readonly storage: Storage;
   readonly executor: ExecutorGateway;
   readonly loopback: LoopbackMarket | null;
+  /** The recorded market of `mode: replay`. */
+  readonly recorded: RecordedMarket | null;
   readonly scorer: Scorer;
   readonly ingest: IngestChild;
   readonly trainer: TrainerChild;
@@ -150,6 +155,21 @@ const RECORDS_KEPT = 500;
 /** A random control token: 24 bytes, base64url (32 characters). */
 export const newControlToken = (): string => randomBytes(24).toString("base64url");
 
+/**
+ * The rows `mode: replay` plays, in `replay.from`..`replay.to`: `replay.file` (JSONL), else the
+ * Geyser feed the daemon records in `feed_events`.
+ */
+function replayReader(config: AppConfig, storage: Storage): RowReader {
+  const { file, from, to } = config.replay;
+  if (to > 0 && to <= from) throw new Error(`replay.to (${to}) must be after replay.from (${from})`);
+  const range = { ...(from > 0 ? { fromMs: from * 1000 } : {}), ...(to > 0 ? { toMs: to * 1000 } : {}) };
+  if (file !== "") {
+    if (!existsSync(file)) throw new Error(`replay.file ${file} does not exist`);
+    return jsonlReader(file, range);
+  }
+  return clickHouseReader(storage, { ...range, kindPrefixes: ["geyser."] });
+}
+
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const config = o.config;
   const clock = o.clock ?? systemClock;
@@ -157,7 +177,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const startedAt = clock.now();
   const heartbeatMs = o.heartbeatMs ?? 1_000;
   const intervalS = alphaIntervalS(config);
-  const loopbackMode = config.mode !== "live" && config.geyser.endpoint === "";
+  const replayMode = config.mode === "replay";
+  const loopbackMode = config.mode === "paper" && config.geyser.endpoint === "";
+  // Loopback and recorded markets close bars on event time (they run faster than the clock).
+  const eventTimeBars = loopbackMode || replayMode;
   if (config.mode === "live") {
     // Configuration a restart cannot fix: refuse to start rather than let a child crash in a loop.
     if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
@@ -194,13 +217,15 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       return w;
     };
     ingestWriters = {
-      events: (o.storeRawEvents ?? true) ? await open("feed_events") : null,
+      // Replay reads feed_events: rewriting them would restamp the recording's receipt times.
+      events: (o.storeRawEvents ?? true) && !replayMode ? await open("feed_events") : null,
       ticks: await open("price_ticks"),
       bars: await open("bars"),
     };
     trainingWriters = { runs: await open("training_runs"), metrics: await open("training_metrics") };
     cleanup.push(() => Promise.all(writers.map((w) => w.close())).then(() => undefined));
-    journal = Journal.open(statePath(config, "journal.sqlite"), { clock });
+    // A replay trades its own paper wallet: its positions never mix with paper trading's.
+    journal = Journal.open(statePath(config, replayMode ? "replay-journal.sqlite" : "journal.sqlite"), { clock });
     cleanup.push(() => journal.close());
     boot = journal.next("boot");
     mirror = (await JournalMirror.open(config, storage, journal, storageLog)).start();
@@ -215,7 +240,20 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const market = new MarketState();
   const decoder = new MarketDecoder();
   let loopback: LoopbackMarket | null = null;
-  if (loopbackMode) {
+  let recorded: RecordedMarket | null = null;
+  if (replayMode) {
+    try {
+      recorded = await startRecordedMarket({
+        reader: replayReader(config, storage), speed: config.replay.speed, registry: decoder.registry,
+        onBadRow: (row, reason) => log.warn("replay: a recorded row does not decode; skipped", { slot: row.slot, kind: row.kind, reason }),
+      });
+    } catch (e) {
+      return fail(e);
+    }
+    cleanup.push(() => recorded?.close());
+    // SOL/USD is not recorded with the feed: bars are valued at the configured price.
+    usdFeed = fixedUsd(config.backtest.solUsd);
+  } else if (loopbackMode) {
     try {
       loopback = await startLoopbackMarket(
         { ...DEFAULT_LOOPBACK, statePath: statePath(config, "loopback-market.json"), ...o.market, barIntervalS: intervalS },
@@ -232,7 +270,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     cleanup.push(() => usdFeed?.stop());
   }
   const usd = (quoteMint: string, ts: number): number | null => (loopback !== null ? loopback.usd(quoteMint, ts) : (usdFeed?.usd(quoteMint, ts) ?? null));
-  const bars = new BarBook({ intervalS, graceMs: loopbackMode ? 0 : 2_000, usd, source: "geyser" });
+  const bars = new BarBook({ intervalS, graceMs: eventTimeBars ? 0 : 2_000, usd, source: "geyser" });
   const symbol = (mint: string): string | null => loopback?.symbol(mint) ?? null;
 
   // --- metrics (sources are closures over what is built below) --------------------------------
@@ -300,6 +338,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   const ingestTarget = async (): Promise<IngestTarget> => {
     if (loopback !== null) return { endpoint: loopback.endpoint, request: loopback.request, name: "geyser" };
+    if (recorded !== null) return { endpoint: recorded.endpoint, request: recorded.request, name: "geyser" };
     const entries = await watchList(storage, [], config.universe.maxTokens);
     if (entries.length === 0) throw new Error("nothing to watch: run `alphagpt sync` to fill the tokens table");
     const plan = await planWatch(entries, decoder.registry, { rpcUrl: config.solana.rpcUrl, clock });
@@ -310,7 +349,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     return { endpoint: config.geyser.endpoint, token: config.geyser.token, request: watchRequest(plan, config.solana.commitment), name: "geyser" };
   };
   const ingest = ingestChild({
-    target: ingestTarget, decoder, bars, usd, intervalS, graceMs: loopbackMode ? 0 : 2_000, clockWatermark: !loopbackMode,
+    target: ingestTarget, decoder, bars, usd, intervalS, graceMs: eventTimeBars ? 0 : 2_000, clockWatermark: !eventTimeBars,
     writers: ingestWriters, clock, staleMs: o.feedStaleMs ?? 30_000,
     onTick: trading.onTick,
     onBar: trading.onBar,
@@ -481,7 +520,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     symbol,
     state,
     entriesEnabled: entriesOpen,
-    feeds: () => [{ name: loopback !== null ? "geyser (loopback)" : "geyser", stalenessMs: ingest.staleness() }],
+    feeds: () => [{ name: loopback !== null ? "geyser (loopback)" : recorded !== null ? "geyser (replay)" : "geyser", stalenessMs: ingest.staleness() }],
     children: childStatuses,
     walletSol: () => walletSol,
     strategy: () => active,
@@ -591,7 +630,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   supervisor.start();
   void initialTraining();
-  log.info("daemon started", { mode: config.mode, url: server.url, dataDir: config.dataDir, market: loopback !== null ? `loopback ${loopback.endpoint}` : config.geyser.endpoint });
+  const marketName = loopback !== null ? `loopback ${loopback.endpoint}` : recorded !== null ? `replay ${recorded.endpoint}` : config.geyser.endpoint;
+  log.info("daemon started", { mode: config.mode, url: server.url, dataDir: config.dataDir, market: marketName });
 
   let stopPromise: Promise<void> | null = null;
   let resolveStopped!: () => void;
@@ -622,6 +662,25 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     return stopPromise;
   };
 
+  // A replay ends with its recording: once ingest has the last recorded slot, the daemon stops.
+  void recorded?.done.then(
+    async () => {
+      const last = recorded?.stats().lastSlot ?? -1;
+      const deadline = Date.now() + 60_000;
+      while (!stopping && ingest.stats.lastSlot < last && Date.now() < deadline) await sleep(100);
+      if (stopping) return;
+      if (recorded?.stats().rows === 0) log.error("replay: nothing recorded in that range (replay.file, replay.from, replay.to)", {});
+      const closed = ingest.closeOpenBars();
+      log.info("replay finished: the recording is over", { ...recorded?.stats(), ingestedSlot: ingest.stats.lastSlot, lastBarsClosed: closed });
+      await stop("api");
+    },
+    async (e: unknown) => {
+      if (stopping) return;
+      log.error("replay failed: the recording could not be read", { error: errorMessage(e) });
+      await stop("api");
+    },
+  );
+
   return {
     config,
     url: server.url,
@@ -637,6 +696,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     storage,
     executor: exec.gateway,
     loopback,
+    recorded,
     scorer,
     ingest,
     trainer,

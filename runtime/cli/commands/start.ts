@@ -33,7 +33,8 @@ export function registerStart(program: Command, io: CliIo): void {
       "run the daemon until SIGINT/SIGTERM: market feed -> ingest (ClickHouse) -> scorer -> risk -> positions -> executor, " +
         "the trainer retraining, and the control API and dashboard on http.host:http.port. With geyser.endpoint empty (the default) " +
         "the feed is the loopback Geyser server streaming a simulated market (--tokens, --seed, --signal) at --speed times real time; " +
-        "paper trading unless mode is live",
+        "paper trading unless mode is live. With mode replay (ALPHAGPT_MODE=replay) the feed is the recorded feed_events " +
+        "(or replay.file) served at replay.speed times their recorded time, traded on a paper wallet of its own; the daemon stops at the end of the recording",
     )
     .option("--speed <x>", "loopback: simulated seconds per real second (60: a one-minute bar per second)", positiveNumber("speed"), DEFAULT_LOOPBACK.speed)
     .option("--tokens <n>", "loopback: tokens per simulated day", positiveInt("tokens"), DEFAULT_LOOPBACK.tokens)
@@ -88,9 +89,13 @@ export function registerStart(program: Command, io: CliIo): void {
 
 function banner(d: Daemon, opts: StartOptions, generatedToken: boolean): string {
   const c = d.config;
+  const r = c.replay;
+  const span = `${r.from > 0 ? new Date(r.from * 1000).toISOString() : "the first event"} to ${r.to > 0 ? new Date(r.to * 1000).toISOString() : "the last"}`;
   const market = d.loopback !== null
     ? `loopback Geyser ${d.loopback.endpoint}: simulated market, ${opts.tokens} tokens per simulated day, seed ${opts.seed}, planted signal ${opts.signal}, ${opts.speed}x real time`
-    : `Geyser ${c.geyser.endpoint}`;
+    : d.recorded !== null
+      ? `replay ${d.recorded.endpoint}: ${r.file !== "" ? r.file : "feed_events in ClickHouse"}, ${span}, ${r.speed}x recorded time`
+      : `Geyser ${c.geyser.endpoint}`;
   const s = d.strategy();
   const dashboard = generatedToken ? d.dashboardUrl : `${d.url}/#token=<your ALPHAGPT_CONTROL_TOKEN>`;
   return [

@@ -79,6 +79,11 @@ export interface IngestChild {
   readonly stats: IngestStats;
   /** Milliseconds since the last feed event; null before the first. */
   staleness(): number | null;
+  /**
+   * The feed is over for good (a replay's recording ended): the bars still open are closed and
+   * go where every bar goes, as the end of a backtest closes them. Returns how many closed.
+   */
+  closeOpenBars(): number;
 }
 
 export function ingestChild(o: IngestChildOptions): IngestChild {
@@ -166,5 +171,16 @@ export function ingestChild(o: IngestChildOptions): IngestChild {
     factory,
     stats,
     staleness: () => (stats.lastEventAt === null ? null : o.clock.now() - stats.lastEventAt),
+    closeOpenBars: () => {
+      const out: BarOutput[] = [];
+      o.bars.flush(out);
+      for (const b of out) {
+        if (b.kind === "bar") stats.bars++;
+        o.onBar(b);
+        const rows = barRows(b);
+        if (rows.length > 0) o.writers.bars.push(rows).catch((e: unknown) => o.onSinkError("bars", e));
+      }
+      return out.length;
+    },
   };
 }
