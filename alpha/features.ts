@@ -64,7 +64,7 @@ export function computeFeatures(panel: Panel, options: FeatureOptions = {}): Fea
 }
 
 /** Trailing mean over the last `w` values that exist (t - first + 1 of them at the start). */
-class TrailingMean {
+export class TrailingMean {
   readonly #buf: Float64Array;
   #n = 0;
   #sum = 0;
