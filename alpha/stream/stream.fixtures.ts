@@ -43,7 +43,8 @@ export const tokenBars = (mint: string, maxLength = 80) =>
 export const params = fc.record({
   featureSet: fc.constantFrom("basic" as const, "extended" as const),
   normWindow: fc.integer({ min: 1, max: 12 }),
-  jumpWindow: fc.integer({ min: 1, max: 8 }),
+  // JUMP can only fire (z > 3) in windows of 11 bars or more.
+  jumpWindow: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 11, max: 24 })),
 });
 
 export const fallback: fc.Arbitrary<LiquidityFallback> = fc.oneof(
