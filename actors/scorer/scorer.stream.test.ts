@@ -8,8 +8,9 @@
  * Bit for bit while a token's window still holds its whole history. Once bars were evicted the
  * batch panel starts at the oldest held bar while the stream carries on from the token's first
  * (or its last rebuild): the same value mathematically (history.ts sizes the window for that),
- * equal up to the rounding of running sums, so within 1e-9 there (scorer.panel.test.ts shows
- * the stream equal to the whole-history panel exactly).
+ * but JUMP's block sums (jump.ts) and the volume proxy's running sum (panel.ts) round according
+ * to where their row starts, so within 1e-9 there (relative above 1, absolute below). The
+ * stream is the whole-history value (scorer.panel.test.ts): the batch path is the one that moves.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
