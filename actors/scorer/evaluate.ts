@@ -8,17 +8,11 @@
  * old bars are still held, so it cannot be rebuilt from a window.
  */
 import {
-  buildPanel, createContext, LocalEvaluator, type AlphaParams, type BarInput, type Expr, type LiquidityFallback,
+  buildPanel, createContext, LocalEvaluator, type BarInput, type SignalSpec,
 } from "../../alpha/index.js";
 
-export interface EvalSpec {
-  /** Canonical tree of the active formula. */
-  readonly root: Expr;
-  readonly params: AlphaParams;
-  readonly intervalS: number;
-  readonly liquidityFallback: LiquidityFallback;
-  readonly fdvFallbackUsd: number;
-}
+/** What a token's value depends on besides its bars (alpha's `SignalSpec`). */
+export type EvalSpec = SignalSpec;
 
 /** Panel options the scorer evaluates with; a whole-history panel built with these agrees at its last bar. */
 export const panelOptions = (spec: Pick<EvalSpec, "intervalS" | "liquidityFallback" | "fdvFallbackUsd">) => ({
