@@ -125,7 +125,7 @@ describe("streamed scorer = batch path at every close", () => {
           expect(worst).toBeLessThanOrEqual(1e-9);
         },
       ),
-      { seed: 41, numRuns: 150 },
+      { seed: 41, numRuns: 100 },
     );
     expect(compared).toBeGreaterThan(10_000);
   });
