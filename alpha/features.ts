@@ -63,21 +63,28 @@ export function computeFeatures(panel: Panel, options: FeatureOptions = {}): Fea
   return { featureSet, names: vocabulary(featureSet).names.slice(0, F), nFeatures: F, nTokens: N, nTimes: T, normWindow, data };
 }
 
-/** Trailing mean over the last `w` values that exist (t - first + 1 of them at the start). */
-class TrailingMean {
+/**
+ * Trailing mean over the last `w` values that exist (t - first + 1 of them at the start), summed
+ * afresh, oldest first, at every push (w <= 20). A running sum (add the new value, subtract the
+ * one leaving) keeps the rounding of values long gone: the mean then depends on where the row
+ * started, a panel of a window disagreed with the whole history, and a flat run (returns exactly
+ * 0) left a momentum of +-1e-17 whose sign MOMENTUM_REV read as a reversal.
+ */
+export class TrailingMean {
   readonly #buf: Float64Array;
   #n = 0;
-  #sum = 0;
   constructor(readonly w: number) {
     this.#buf = new Float64Array(w);
   }
   push(x: number): number {
-    const k = this.#n % this.w;
-    if (this.#n >= this.w) this.#sum -= this.#buf[k]!;
-    this.#buf[k] = x;
-    this.#sum += x;
+    const w = this.w;
+    const buf = this.#buf;
+    buf[this.#n % w] = x;
     this.#n++;
-    return this.#sum / Math.min(this.#n, this.w);
+    const n = this.#n < w ? this.#n : w;
+    let sum = 0;
+    for (let k = this.#n - n; k < this.#n; k++) sum += buf[k % w]!;
+    return sum / n;
   }
 }
 

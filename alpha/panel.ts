@@ -86,7 +86,8 @@ export function describeLiquidityFallback(f: LiquidityFallback, intervalS: numbe
   return `volume proxy: trailing ${w}-bar USD volume per day / ${f.dailyVolumeToLiquidity}, floor ${f.floorUsd} USD`;
 }
 
-function proxyWindow(f: LiquidityFallback & { kind: "volume-proxy" }, intervalS: number): number {
+/** Trailing bars of the volume proxy: `windowBars`, default one day of bars. */
+export function proxyWindow(f: LiquidityFallback & { kind: "volume-proxy" }, intervalS: number): number {
   return f.windowBars ?? Math.max(1, Math.round(86_400 / intervalS));
 }
 

@@ -1,23 +1,18 @@
 /**
- * The formula's raw value at a token's latest bar, by the alpha engine's own evaluator on a
- * panel of that token's held bars: the engine evaluates whole panels only, so the window is
- * the panel. One panel per token, because every feature and operator works along a token's
- * own row (nothing is cross-sectional) and a shared grid would stretch every row to the span
- * of the sparsest token. The grid is regular (every interval slot): a union grid would depend
- * on which other tokens' old bars are still held, so it cannot be rebuilt from a window.
+ * The batch path: the formula's raw value at a token's latest bar, by the alpha engine's own
+ * evaluator on a panel of that token's held bars. The scorer streams instead (alpha/stream,
+ * O(formula) per bar); this is the reference it is tested against (scorer.stream.test.ts). One
+ * panel per token, because every feature and operator works along a token's own row (nothing is
+ * cross-sectional) and a shared grid would stretch every row to the span of the sparsest token.
+ * The grid is regular (every interval slot): a union grid would depend on which other tokens'
+ * old bars are still held, so it cannot be rebuilt from a window.
  */
 import {
-  buildPanel, createContext, LocalEvaluator, type AlphaParams, type BarInput, type Expr, type LiquidityFallback,
+  buildPanel, createContext, LocalEvaluator, type BarInput, type SignalSpec,
 } from "../../alpha/index.js";
 
-export interface EvalSpec {
-  /** Canonical tree of the active formula. */
-  readonly root: Expr;
-  readonly params: AlphaParams;
-  readonly intervalS: number;
-  readonly liquidityFallback: LiquidityFallback;
-  readonly fdvFallbackUsd: number;
-}
+/** What a token's value depends on besides its bars (alpha's `SignalSpec`). */
+export type EvalSpec = SignalSpec;
 
 /** Panel options the scorer evaluates with; a whole-history panel built with these agrees at its last bar. */
 export const panelOptions = (spec: Pick<EvalSpec, "intervalS" | "liquidityFallback" | "fdvFallbackUsd">) => ({

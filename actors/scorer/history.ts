@@ -4,7 +4,7 @@
  * (or the liquidity proxy's trailing window, whichever reaches further). A window holding that
  * many real bars gives the whole-history value at its last bar (see scorer.test.ts).
  */
-import { DEFAULT_LIQUIDITY_FALLBACK, OPERATORS, type AlphaParams, type Expr, type LiquidityFallback } from "../../alpha/index.js";
+import { DEFAULT_LIQUIDITY_FALLBACK, OPERATORS, proxyWindow, type AlphaParams, type Expr, type LiquidityFallback } from "../../alpha/index.js";
 
 /**
  * Bars a raw feature at t reads: the 20-bar mean (DEV), plus the previous bar for returns and
@@ -24,7 +24,7 @@ export function formulaLookback(e: Expr, jumpWindow: number): number {
 
 /** Trailing bars of the volume proxy behind LIQ_SCORE where liquidity was never reported; 0 otherwise. */
 export function liquidityWindow(f: LiquidityFallback, intervalS: number): number {
-  return f.kind === "volume-proxy" ? (f.windowBars ?? Math.max(1, Math.round(86_400 / intervalS))) : 0;
+  return f.kind === "volume-proxy" ? proxyWindow(f, intervalS) : 0;
 }
 
 export interface HistoryNeeds {

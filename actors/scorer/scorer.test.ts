@@ -82,6 +82,25 @@ describe("scorer: hand-computed", () => {
     s.push(bar("A", 3, 1, 1, 1, 1, 200_000, 1_000_000));
     expect(s.score(T0 + 3 * INTERVAL)[0]!.raw).toBeCloseTo(0.8, 6);
   });
+
+  it("a correction of a held bar is scored as corrected, at the bar and at every later lag", () => {
+    const s = scorer({ formula: "LIQ_SCORE DELAY1" });
+    s.push(bar("A", 0, 1, 1, 1, 1, 100_000, 1_000_000));
+    s.push(bar("A", 1, 1, 1, 1, 1, 200_000, 1_000_000));
+    expect(s.score(T0 + INTERVAL)[0]!.raw).toBeCloseTo(0.4, 6);
+    // Slot 0 revised to 50k liquidity: DELAY1 at slot 1 reads 4 x 0.05 = 0.2.
+    expect(s.push(bar("A", 0, 1, 1, 1, 1, 50_000, 1_000_000))).toBe("replaced");
+    expect(s.score(T0 + INTERVAL)[0]!.raw).toBeCloseTo(0.2, 6);
+    s.push(bar("A", 2, 1, 1, 1, 1, 300_000, 1_000_000));
+    expect(s.score(T0 + 2 * INTERVAL)[0]!.raw).toBeCloseTo(0.8, 6);
+  });
+
+  it("a new formula is scored on the held history at once", () => {
+    const s = scorer({ formula: "PRESSURE" });
+    UNIVERSE.forEach((b) => s.push(b));
+    s.setFormula("LIQ_SCORE");
+    expect(s.score(T0).map((x) => [x.mint, Number(x.raw.toFixed(6))])).toEqual([["B", 1], ["C", 1], ["A", 0.4]]);
+  });
 });
 
 describe("scorer: history and hygiene", () => {

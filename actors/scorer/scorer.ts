@@ -3,14 +3,19 @@
  * across the universe, causally (a token's score at a close reads its bars up to that close
  * only), and turns the scores into ranked signals, entries and exits. No clock, no I/O: the
  * runtime calls `push` for every bar and `close(ts, book)` when a bar interval has closed.
+ *
+ * Each token's value is streamed (alpha `SignalStream`): a new bar advances the token's state by
+ * the slots it spans, so a close costs O(formula) per token, not O(window). The state starts at
+ * the token's first held bar, as the batch panel of the window (evaluate.ts) does; a correction of
+ * a held bar or a new formula rebuilds it from the window's bars.
  */
 import {
-  canonicalise, DEFAULT_ALPHA_PARAMS, DEFAULT_LIQUIDITY_FALLBACK, parseFormula, toRpn,
+  canonicalise, DEFAULT_ALPHA_PARAMS, DEFAULT_LIQUIDITY_FALLBACK, parseFormula, SignalStream, toRpn,
   type AlphaParams, type Expr, type LiquidityFallback,
 } from "../../alpha/index.js";
 import type { BarInput } from "../../alpha/index.js";
 import { BarWindow, type PushResult } from "./bar-window.js";
-import { rawAtLastBar, type EvalSpec } from "./evaluate.js";
+import type { EvalSpec } from "./evaluate.js";
 import { historyNeeds, type HistoryNeeds } from "./history.js";
 import { decide, rankSignals, type DecisionRule, type Decisions, type RiskCheck, type Signal } from "./rank.js";
 
@@ -43,9 +48,12 @@ interface Active {
 }
 
 export class Scorer {
+  /** The held bars; read it, but push through the scorer, which keeps the streams in step. */
   readonly window: BarWindow;
   readonly #options: ScorerOptions;
   #active: Active;
+  /** Each token's streamed signal, up to its latest held bar; absent until (re)built. */
+  readonly #streams = new Map<string, SignalStream>();
 
   constructor(options: ScorerOptions) {
     this.#options = options;
@@ -70,10 +78,26 @@ export class Scorer {
     const next = this.#compile(formula, params);
     if (next.needs.required > this.window.capacity) this.window.resize(next.needs.required);
     this.#active = next;
+    this.#streams.clear();
   }
 
   push(bar: BarInput): PushResult {
-    return this.window.push(bar);
+    const result = this.window.push(bar);
+    if (result === "added") {
+      // A first bar (new token, or one pruned and back) starts a new history.
+      const fresh = this.window.size(bar.mint) === 1 && !this.window.truncated(bar.mint);
+      const s = fresh ? undefined : this.#streams.get(bar.mint);
+      if (s === undefined) this.#streams.set(bar.mint, this.#rebuild(bar.mint));
+      else s.push(bar);
+    } else if (result === "replaced") this.#streams.delete(bar.mint);
+    return result;
+  }
+
+  /** Forget tokens whose newest bar is older than `ts` (tokens that left the universe). */
+  prune(ts: number): number {
+    const removed = this.window.prune(ts);
+    for (const mint of this.#streams.keys()) if (this.window.latestTs(mint) === null) this.#streams.delete(mint);
+    return removed;
   }
 
   /**
@@ -93,8 +117,8 @@ export class Scorer {
     const out: [string, number][] = [];
     for (const mint of mints) {
       if (this.window.latestTs(mint) !== slot || !this.#enoughHistory(mint)) continue;
-      const raw = rawAtLastBar(this.window.bars(mint), this.#active.spec);
-      if (raw !== null) out.push([mint, raw]);
+      const raw = this.#stream(mint).value;
+      if (Number.isFinite(raw)) out.push([mint, raw]);
     }
     return out;
   }
@@ -102,6 +126,19 @@ export class Scorer {
   /** Scores, then entries and exits for the book. */
   close(ts: number, book: Book): Decisions {
     return decide(this.window.slotOf(ts), this.score(ts), book.held, book.risk, this.#options.rule);
+  }
+
+  /** The token's stream at its latest held bar, rebuilt from the window after a correction or a new formula. */
+  #stream(mint: string): SignalStream {
+    let s = this.#streams.get(mint);
+    if (s === undefined || s.slot !== this.window.latestTs(mint)) this.#streams.set(mint, (s = this.#rebuild(mint)));
+    return s;
+  }
+
+  #rebuild(mint: string): SignalStream {
+    const s = new SignalStream(this.#active.spec);
+    for (const b of this.window.bars(mint)) s.push(b);
+    return s;
   }
 
   /** Enough bars to be warmed up, and either the whole history or enough of it for an exact value. */

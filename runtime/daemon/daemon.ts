@@ -577,7 +577,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     if (now - lastPrune < 60_000) return;
     lastPrune = now;
     const latest = scorerKid.stats.lastCloseTs;
-    if (latest !== null) scorer.window.prune(latest - 86_400);
+    if (latest !== null) scorer.prune(latest - 86_400);
   };
   const beat = (): void => {
     try {
