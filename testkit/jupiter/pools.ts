@@ -30,10 +30,18 @@ export interface NewPool {
   readonly label?: string;
 }
 
+const seedOf = (label: string): Uint8Array => new Uint8Array(createHash("sha256").update(`loopback-key:${label}`).digest());
+
 /** Deterministic key pair from a label (tests are reproducible; nothing here guards real funds). */
 export async function seededKeyPair(label: string): Promise<KeyPair> {
-  const seed = createHash("sha256").update(`loopback-key:${label}`).digest();
-  return createKeyPairFromPrivateKeyBytes(new Uint8Array(seed));
+  return createKeyPairFromPrivateKeyBytes(seedOf(label));
+}
+
+/** The same key as a Solana CLI key file holds it (secret then public, 64 bytes), for a wallet config. */
+export async function seededSecretKey(label: string): Promise<Uint8Array> {
+  const kp = await createKeyPairFromPrivateKeyBytes(seedOf(label), true);
+  const pub = new Uint8Array(await crypto.subtle.exportKey("raw", kp.publicKey));
+  return new Uint8Array([...seedOf(label), ...pub]);
 }
 
 export class LoopbackPools {
