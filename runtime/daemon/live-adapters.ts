@@ -1,9 +1,14 @@
 /**
  * The live chain adapters, built from the config in this one place for every live user (the
  * executor child, the mint source): the RPC and Jupiter clients, each request allowed
- * `execution.maxSendAttempts` attempts with jittered backoff between them, and the Jito block
- * engine as a second send path when `execution.jitoTipLamports` is above 0.
+ * `execution.maxSendAttempts` attempts with jittered backoff between them, the Jito block
+ * engine as a second send path when `execution.jitoTipLamports` is above 0, and the mint source.
  */
+import { makeLiveMintInfo } from "../../actors/risk/mint-info.live.js";
+import { makeReplayMintInfo } from "../../actors/risk/mint-info.replay.js";
+import type { MintInfoShape } from "../../actors/risk/mint-info.js";
+import type { RpcError } from "../../chain/rpc/errors.js";
+import type { Clock } from "../../core/clock.js";
 import { JUPITER_BACKOFF } from "../../chain/jupiter/retry.js";
 import { jupiterConfig, makeJupiter, type Jupiter } from "../../chain/jupiter/index.js";
 import { jitoRelay } from "../../chain/jito/relay.js";
@@ -32,4 +37,17 @@ export function liveRelays(c: AppConfig, rng: Rng): TxRelay[] {
   if (c.execution.jitoTipLamports <= 0) return [];
   if (c.execution.jitoUrl === "") throw new Error("execution.jitoTipLamports > 0 needs execution.jitoUrl (a Jito block engine)");
   return [jitoRelay({ baseUrl: c.execution.jitoUrl, timeoutMs: RPC_TIMEOUT_MS, commitment: c.solana.commitment, rng })];
+}
+
+/** A mint whose read failed, or that has no account yet, is read again after this long. */
+export const MINT_RETRY_MS = 30_000;
+
+/**
+ * The daemon's mint source: with a node to ask (`solana.rpcUrl`, always set live), the feed's
+ * mint writes else one RPC read per mint; on the loopback market (no node: its feed writes every
+ * mint at launch) the feed's writes alone.
+ */
+export function mintSourceFor(c: AppConfig, o: { readonly loopback: boolean; readonly rng: Rng; readonly clock: Clock; readonly onReadFailed?: (mint: string, e: RpcError) => void }): MintInfoShape {
+  if (o.loopback || c.solana.rpcUrl === "") return makeReplayMintInfo();
+  return makeLiveMintInfo({ rpc: liveRpc(c, o.rng), clock: o.clock, retryAfterMs: MINT_RETRY_MS, ...(o.onReadFailed ? { onReadFailed: o.onReadFailed } : {}) });
 }
