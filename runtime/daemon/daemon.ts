@@ -169,6 +169,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
     if (config.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
     if (config.wallet.keypairPath === "" && config.wallet.privateKey === "") throw new Error("live mode needs a wallet: wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
+    if (config.execution.jitoTipLamports > 0 && config.execution.jitoUrl === "") throw new Error("execution.jitoTipLamports > 0 needs execution.jitoUrl (ALPHAGPT_EXECUTION_JITO_URL): a Jito block engine");
   }
   const token = config.http.controlToken !== "" ? config.http.controlToken : newControlToken();
   if (token.length < 16) throw new Error("http.controlToken must be at least 16 characters");

@@ -73,6 +73,14 @@ describe("live executor child", () => {
     expect(fill.tokenDelta).toBe(tokenBalance(world.chain, world.user.address, fill.mint as never));
   });
 
+  it("a block engine that fails or refuses never fails the trade: the RPC lands it", async () => {
+    const { exec, mint } = await open({ "execution.jitoTipLamports": Number(TIP) });
+    world.jito.faults.script("sendTransaction", "http5xx", "http429", "http5xx", "http429");
+    const r = await run(exec.gateway.buy({ intentId: "jito-down", mint, lamports: SOL, slippageBps: 100 }));
+    expect(r._tag === "Success" && r.success._tag).toBe("Filled");
+    expect(world.jito.landed).toEqual([]);
+  });
+
   it("without a tip, nothing goes to the block engine", async () => {
     const { exec, mint } = await open({});
     const r = await run(exec.gateway.buy({ intentId: "rpc-1", mint, lamports: SOL, slippageBps: 100 }));
