@@ -3,7 +3,7 @@
  * mint), else the mint account read once by RPC getAccountInfo and cached. Lookups never wait:
  * the first `want` or `lookup` of a mint starts the read and the mint stays unknown until it
  * answers. A failed read, or no account, is asked again after `retryAfterMs`; an answer is kept
- * (a later feed write of the mint replaces it).
+ * (a later feed write of the mint replaces it). At most `maxReads` reads run at once.
  */
 import { Effect, Layer } from "effect";
 import type { SolanaRpc } from "../../chain/rpc/client.js";
@@ -16,6 +16,9 @@ export interface LiveMintInfoOptions {
   readonly clock: Clock;
   /** Wait before reading a mint again after a failed read or a missing account. */
   readonly retryAfterMs: number;
+  /** Reads in flight at most (a universe of hundreds of mints ticks at once at start); a mint
+   * wanted while all are busy is read on a later tick. Default 8. */
+  readonly maxReads?: number;
   /** A read failed (its retries spent): the caller counts and logs it. */
   readonly onReadFailed?: (mint: string, error: RpcError) => void;
 }
@@ -46,7 +49,7 @@ export function makeLiveMintInfo(o: LiveMintInfoOptions): MintInfoShape {
   };
 
   const want = (mint: string): void => {
-    if (settled(mint) || reading.has(mint) || o.clock.now() < (retryAt.get(mint) ?? 0)) return;
+    if (settled(mint) || reading.has(mint) || reading.size >= (o.maxReads ?? 8) || o.clock.now() < (retryAt.get(mint) ?? 0)) return;
     read(mint);
   };
 

@@ -76,6 +76,20 @@ describe("live mint source (feed, else one RPC read)", () => {
     expect(reads).toHaveLength(3);
   });
 
+  it("reads at most maxReads mints at once; the others on a later want", async () => {
+    const data = { owner: SPL_TOKEN_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6 }) };
+    const { rpc, reads } = stub([data, data]);
+    const s = makeLiveMintInfo({ rpc, clock: new VirtualClock(0), retryAfterMs: 1_000, maxReads: 1 });
+    s.want(M);
+    s.want(F);
+    expect(reads).toEqual([M]);
+    await tick();
+    s.want(F);
+    await tick();
+    expect(reads).toEqual([M, F]);
+    expect([s.lookup(M)._tag, s.lookup(F)._tag]).toEqual(["Known", "Known"]);
+  });
+
   it("a feed write wins over the read, and a mint the feed carries is never read", async () => {
     const { rpc, reads } = stub([]);
     const s = makeLiveMintInfo({ rpc, clock: new VirtualClock(0), retryAfterMs: 1_000 });
