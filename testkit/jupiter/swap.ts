@@ -6,10 +6,10 @@
  */
 import { generateKeyPair, getAddressFromPublicKey, isAddress, type Address } from "@solana/kit";
 import { cpQuote } from "../../actors/executor/cpmm.js";
+import { ensureTipAccounts, JITO_TIP_ACCOUNTS } from "../jito/tip-accounts.js";
 import type { LoopbackChain } from "../solana-rpc/chain.js";
 import type { LoopbackPools } from "./pools.js";
 import { findRoute, JupiterHttpError } from "./quote.js";
-import { ensureTipAccounts, JITO_TIP_ACCOUNTS } from "../jito/tip-accounts.js";
 import { buildSwapTransaction } from "./swap-tx.js";
 import type { SlippageTickets } from "./tickets.js";
 
@@ -88,7 +88,7 @@ export async function buildSwap(chain: LoopbackChain, pools: LoopbackPools, tick
   let tip: { account: Address; lamports: bigint } | null = null;
   if (tipLamports > 0n) {
     ensureTipAccounts(chain);
-    // Any of the eight; picked by the ticket so a run is reproducible.
+    // One of the eight at random, as Jito advises (the ticket's key is random).
     tip = { account: JITO_TIP_ACCOUNTS[ticketAddress.charCodeAt(0) % JITO_TIP_ACCOUNTS.length] as Address, lamports: tipLamports };
   }
   const bytes = await buildSwapTransaction({
