@@ -55,6 +55,7 @@ export const defaultConfig: AppConfig = {
     safetyCheckSlippageBps: 1000,
     priorityFeeLamports: 100_000,
     jitoTipLamports: 0,
+    jitoUrl: "https://mainnet.block-engine.jito.wtf",
     confirmTimeoutMs: 60_000,
     maxSendAttempts: 5,
   },

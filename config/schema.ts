@@ -91,6 +91,7 @@ export const AppConfigSchema = Schema.Struct({
     safetyCheckSlippageBps: Bps,
     priorityFeeLamports: NonNegativeInt,
     jitoTipLamports: NonNegativeInt,
+    jitoUrl: UrlOrEmpty,
     confirmTimeoutMs: PositiveInt,
     maxSendAttempts: PositiveInt,
   }),

@@ -1,6 +1,7 @@
 /**
- * The live executor: Jupiter quote and swap, sign with the wallet, journal, send, confirm up to
- * the blockhash's lastValidBlockHeight, book fills from the landed balance changes.
+ * The live executor: Jupiter quote and swap, sign with the wallet, journal, send (to the RPC and
+ * any relay, such as a Jito block engine), confirm up to the blockhash's lastValidBlockHeight,
+ * book fills from the landed balance changes.
  *
  * Idempotency per intent: a landed outcome is remembered and returned again; a pending
  * submission (in memory, or the journal's latest after a restart) is resolved first, by resending
@@ -15,6 +16,7 @@ import type { Wallet } from "../../chain/signer/keypair.js";
 import { signVenueTransaction } from "../../chain/signer/sign.js";
 import { awaitOutcome, fetchLanded, type ConfirmOptions } from "../../chain/tx/confirm.js";
 import { WSOL_MINT, walletBalanceChange } from "../../chain/tx/fill.js";
+import type { TxRelay } from "../../chain/tx/send.js";
 import type { Side, Submission } from "../../chain/tx/submission.js";
 import {
   Executor,
@@ -35,8 +37,10 @@ export interface LiveExecutorOptions {
   readonly journal: SubmissionJournal;
   readonly clock: Clock;
   readonly confirm: ConfirmOptions;
-  /** Jupiter priority fee (priorityLevelWithMaxLamports); null: none. */
+  /** Jupiter priority fee (priorityLevelWithMaxLamports, or a Jito tip); null: none. */
   readonly priority: PriorityFee | null;
+  /** Further send paths for the signed bytes (a Jito block engine); the RPC is always one. */
+  readonly relays?: readonly TxRelay[];
   /** Reads of a landed transaction the node has not indexed yet. */
   readonly fetchAttempts?: number;
   readonly fetchIntervalMs?: number;
@@ -62,7 +66,7 @@ export function makeLiveExecutor(o: LiveExecutorOptions): ExecutorShape {
   /** Landed or expired, from the chain; the fill from the landed balances. */
   const settle = (sub: Submission): Effect.Effect<TradeOutcome, ExecutorError> =>
     Effect.gen(function* () {
-      const outcome = yield* awaitOutcome(o.rpc, sub, o.confirm).pipe(Effect.mapError(fromUnknown));
+      const outcome = yield* awaitOutcome(o.rpc, sub, o.confirm, o.relays ?? []).pipe(Effect.mapError(fromUnknown));
       if (outcome._tag === "Expired") return { _tag: "Expired", submission: sub, blockHeight: outcome.blockHeight } as const;
       // Sent and landed: from here every failure leaves the fill unknown, never "not traded".
       const unknown = (message: string, cause?: unknown) =>

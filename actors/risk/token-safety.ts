@@ -29,10 +29,13 @@ export interface MintInfo {
   readonly extensions: readonly MintExtension[];
 }
 
-export type SafetyCode =
-  | "unknown_token_program" | "mint_authority" | "freeze_authority" | "transfer_fee"
-  | "permanent_delegate" | "transfer_hook" | "non_transferable" | "default_frozen" | "pausable"
-  | "unknown_extension";
+export const SAFETY_CODES = [
+  "unknown_token_program", "mint_authority", "freeze_authority", "transfer_fee",
+  "permanent_delegate", "transfer_hook", "non_transferable", "default_frozen", "pausable",
+  "unknown_extension",
+] as const;
+
+export type SafetyCode = (typeof SAFETY_CODES)[number];
 
 export interface SafetyReason {
   readonly code: SafetyCode;

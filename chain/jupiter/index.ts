@@ -15,15 +15,21 @@ export * from "./errors.js";
 export type { Quote, QuoteRequest, SwapBuild } from "./parse.js";
 export { jupiterConfig, type JupiterConfig } from "./config.js";
 
-/** Priority fee as Jupiter's `priorityLevelWithMaxLamports`; null sends no fee field at all. */
-export interface PriorityFee {
-  readonly level: "medium" | "high" | "veryHigh";
-  readonly maxLamports: number;
-}
+/**
+ * The swap's one priority-fee setting, as Jupiter's `prioritizationFeeLamports` takes it: a
+ * compute-unit price capped in lamports (`priorityLevelWithMaxLamports`), or a tip to a Jito tip
+ * account added to the swap (`jitoTipLamports`) for a block engine to land it. Null sends none.
+ */
+export type PriorityFee =
+  | { readonly level: "medium" | "high" | "veryHigh"; readonly maxLamports: number }
+  | { readonly jitoTipLamports: number };
 
-/** From `execution.priorityFeeLamports`: a cap Jupiter spends at "veryHigh"; 0 sends none. */
-export const priorityFromConfig = (priorityFeeLamports: number): PriorityFee | null =>
-  priorityFeeLamports > 0 ? { level: "veryHigh", maxLamports: priorityFeeLamports } : null;
+/**
+ * From `execution.*`: a Jito tip when `jitoTipLamports` > 0 (the tip is the priority then: one
+ * field only), else a cap Jupiter spends at "veryHigh"; both 0 sends none.
+ */
+export const priorityFromConfig = (e: { readonly priorityFeeLamports: number; readonly jitoTipLamports: number }): PriorityFee | null =>
+  e.jitoTipLamports > 0 ? { jitoTipLamports: e.jitoTipLamports } : e.priorityFeeLamports > 0 ? { level: "veryHigh", maxLamports: e.priorityFeeLamports } : null;
 
 export interface SwapRequest {
   readonly quote: Quote;
@@ -44,7 +50,9 @@ export function swapRequestBody(req: SwapRequest): SwapRequestBody {
     dynamicComputeUnitLimit: true,
     ...(req.priority === null
       ? {}
-      : { prioritizationFeeLamports: { priorityLevelWithMaxLamports: { priorityLevel: req.priority.level, maxLamports: req.priority.maxLamports } } }),
+      : "jitoTipLamports" in req.priority
+        ? { prioritizationFeeLamports: { jitoTipLamports: req.priority.jitoTipLamports } }
+        : { prioritizationFeeLamports: { priorityLevelWithMaxLamports: { priorityLevel: req.priority.level, maxLamports: req.priority.maxLamports } } }),
   };
 }
 

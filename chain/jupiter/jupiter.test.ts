@@ -5,7 +5,7 @@ import { fixtureJson, fixtureText } from "../../testkit/fixtures/load.js";
 import { startJupiterServer, type JupiterServer } from "../../testkit/jupiter/server.js";
 import { LoopbackChain } from "../../testkit/solana-rpc/chain.js";
 import { FAST_BACKOFF } from "../rpc/retry.js";
-import { fromHttpStatus, jupiterConfig, makeJupiter, swapRequestBody, type Jupiter, type JupiterError, type Quote } from "./index.js";
+import { fromHttpStatus, jupiterConfig, makeJupiter, priorityFromConfig, swapRequestBody, type Jupiter, type JupiterError, type Quote } from "./index.js";
 import { parseQuote, parseSwap } from "./parse.js";
 import { QuoteResponse, SwapResponse } from "./wire.js";
 
@@ -68,6 +68,15 @@ describe("swap request body (upstream §17 C6)", () => {
     expect("computeUnitPriceMicroLamports" in body).toBe(false);
     const none = swapRequestBody({ quote, userPublicKey: "u", priority: null });
     expect("prioritizationFeeLamports" in none || "computeUnitPriceMicroLamports" in none).toBe(false);
+  });
+
+  it("with a Jito tip, the tip is the one priority-fee field", () => {
+    const priority = priorityFromConfig({ priorityFeeLamports: 100_000, jitoTipLamports: 25_000 });
+    const body = swapRequestBody({ quote, userPublicKey: "u", priority });
+    expect(body.prioritizationFeeLamports).toEqual({ jitoTipLamports: 25_000 });
+    expect("computeUnitPriceMicroLamports" in body).toBe(false);
+    expect(priorityFromConfig({ priorityFeeLamports: 100_000, jitoTipLamports: 0 })).toEqual({ level: "veryHigh", maxLamports: 100_000 });
+    expect(priorityFromConfig({ priorityFeeLamports: 0, jitoTipLamports: 0 })).toBeNull();
   });
 });
 

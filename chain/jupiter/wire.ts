@@ -68,6 +68,7 @@ export interface SwapRequestBody {
   readonly dynamicComputeUnitLimit: boolean;
   readonly prioritizationFeeLamports?:
     | { readonly priorityLevelWithMaxLamports: { readonly priorityLevel: "medium" | "high" | "veryHigh"; readonly maxLamports: number } }
+    | { readonly jitoTipLamports: number }
     | number;
   readonly computeUnitPriceMicroLamports?: number;
 }

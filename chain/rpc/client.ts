@@ -45,6 +45,12 @@ export interface SendOptions {
   readonly maxRetries?: number;
 }
 
+/** An account's owner program and raw data. */
+export interface AccountData {
+  readonly owner: string;
+  readonly data: Uint8Array;
+}
+
 export interface SolanaRpc {
   readonly getLatestBlockhash: () => Effect.Effect<LatestBlockhash, RpcError>;
   readonly getBlockHeight: () => Effect.Effect<number, RpcError>;
@@ -53,6 +59,8 @@ export interface SolanaRpc {
   readonly getSignatureStatuses: (signatures: readonly string[]) => Effect.Effect<readonly (SignatureStatus | null)[], RpcError>;
   readonly getTransaction: (signature: string) => Effect.Effect<LandedTransaction | null, RpcError>;
   readonly getBalance: (address: string) => Effect.Effect<bigint, RpcError>;
+  /** The account's owner and bytes; null when it does not exist. */
+  readonly getAccountInfo: (address: string) => Effect.Effect<AccountData | null, RpcError>;
   /** The wallet's balance of `mint` over all its token accounts, SPL Token and Token-2022 alike. */
   readonly getTokenHolding: (owner: string, mint: string) => Effect.Effect<TokenHolding, RpcError>;
 }
@@ -128,6 +136,13 @@ export function makeSolanaRpc(cfg: RpcClientConfig): SolanaRpc {
         ),
       ),
     getBalance: (address) => read("getBalance", call("getBalance", [address, commitment], W.BalanceResult).pipe(Effect.map((r) => BigInt(r.value)))),
+    getAccountInfo: (address) =>
+      read(
+        "getAccountInfo",
+        call("getAccountInfo", [address, { encoding: "base64", ...commitment }], W.AccountInfoResult).pipe(
+          Effect.map((r) => (r.value === null ? null : { owner: r.value.owner, data: new Uint8Array(Buffer.from(r.value.data[0], "base64")) })),
+        ),
+      ),
     getTokenHolding: (owner, mint) =>
       read(
         "getTokenAccountsByOwner",

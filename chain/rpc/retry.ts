@@ -20,6 +20,12 @@ export interface BackoffPolicy {
 /** Reads (statuses, heights, transactions): ~0.1, 0.2, 0.4, 0.8, 1 s (±20%). */
 export const RPC_READ_BACKOFF: BackoffPolicy = { baseMs: 100, maxDelayMs: 1_000, maxRetries: 5, maxRetryAfterMs: 5_000 };
 
+/**
+ * `policy` allowing `attempts` attempts in all: the first plus `attempts - 1` retries
+ * (`execution.maxSendAttempts` counts attempts, the policy counts retries).
+ */
+export const withMaxAttempts = (policy: BackoffPolicy, attempts: number): BackoffPolicy => ({ ...policy, maxRetries: Math.max(0, Math.floor(attempts) - 1) });
+
 /** For tests against loopback servers: same shape, millisecond delays. */
 export const FAST_BACKOFF: BackoffPolicy = { baseMs: 1, maxDelayMs: 5, maxRetries: 5, maxRetryAfterMs: 5_000 };
 

@@ -85,6 +85,18 @@ export const TransactionResult = Schema.NullOr(
   }),
 );
 
+/** getAccountInfo with `encoding: "base64"`: data is `[base64, "base64"]`; null when the account does not exist. */
+export const AccountInfoResult = Schema.Struct({
+  context: Context,
+  value: Schema.NullOr(
+    Schema.Struct({
+      owner: Base58,
+      lamports: NonNegInt,
+      data: Schema.Tuple([Schema.String, Schema.Literal("base64")]),
+    }),
+  ),
+});
+
 export const BalanceResult = Schema.Struct({ context: Context, value: NonNegInt });
 
 export const ParsedTokenAccount = Schema.Struct({

@@ -28,6 +28,7 @@ function stubRpc(script: Script) {
   const rpc: SolanaRpc = {
     getLatestBlockhash: unused,
     getBalance: unused,
+    getAccountInfo: unused,
     getTokenHolding: unused,
     getTransaction: unused,
     getBlockHeight: () => height.pipe(Effect.tap((h) => Effect.sync(() => log.push(`height ${h}`)))),

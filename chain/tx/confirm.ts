@@ -15,7 +15,7 @@ import { Effect, Schedule } from "effect";
 import type { SolanaRpc } from "../rpc/client.js";
 import type { RpcError } from "../rpc/errors.js";
 import type { Commitment, LandedTransaction, SignatureStatus } from "../rpc/parse.js";
-import { sendSubmission } from "./send.js";
+import { sendSubmission, type TxRelay } from "./send.js";
 import { TxUnknownOutcomeError, type Submission } from "./submission.js";
 
 export interface ConfirmOptions {
@@ -65,8 +65,11 @@ function pollOnce(rpc: SolanaRpc, sub: Submission, opts: ConfirmOptions): Effect
   });
 }
 
-/** Send once, then poll (resending the same bytes) until landed, expired, or unknown. */
-export const awaitOutcome = Effect.fn("Tx.awaitOutcome")(function* (rpc: SolanaRpc, sub: Submission, opts: ConfirmOptions) {
+/**
+ * Send once, then poll (resending the same bytes) until landed, expired, or unknown. Every send
+ * and resend also goes to the `relays`; the outcome is read from the RPC alone.
+ */
+export const awaitOutcome = Effect.fn("Tx.awaitOutcome")(function* (rpc: SolanaRpc, sub: Submission, opts: ConfirmOptions, relays: readonly TxRelay[] = []) {
   let failed = 0;
   let polls = 0;
   let lastError: RpcError | undefined;
@@ -74,7 +77,7 @@ export const awaitOutcome = Effect.fn("Tx.awaitOutcome")(function* (rpc: SolanaR
     new TxUnknownOutcomeError({ message: `${sub.signature}: ${why}`, submission: sub, cause: lastError, retryable: true });
 
   const loop = Effect.gen(function* () {
-    yield* sendSubmission(rpc, sub, opts);
+    yield* sendSubmission(rpc, sub, opts, relays);
     for (;;) {
       const poll = yield* Effect.result(pollOnce(rpc, sub, opts));
       if (poll._tag === "Failure") {
@@ -84,7 +87,7 @@ export const awaitOutcome = Effect.fn("Tx.awaitOutcome")(function* (rpc: SolanaR
         failed = 0;
         const p = poll.success;
         if (p._tag !== "Pending") return p;
-        if (p.resend && ++polls % opts.resendEveryPolls === 0) yield* sendSubmission(rpc, sub, opts);
+        if (p.resend && ++polls % opts.resendEveryPolls === 0) yield* sendSubmission(rpc, sub, opts, relays);
       }
       yield* Effect.sleep(opts.pollIntervalMs);
     }

@@ -25,7 +25,22 @@ export interface SendOptions {
   readonly skipPreflight: boolean;
 }
 
-export const sendSubmission = (rpc: SolanaRpc, sub: Submission, opts: SendOptions): Effect.Effect<SendReport> =>
+/**
+ * Another way to the leader for the same signed bytes (chain/jito: a block engine). Best effort
+ * like every send: it never fails, and only the RPC's answer is reported.
+ */
+export interface TxRelay {
+  readonly name: string;
+  readonly relay: (sub: Submission) => Effect.Effect<void>;
+}
+
+/** The bytes to the RPC and, at the same time, to every relay; the RPC's answer is the report. */
+export const sendSubmission = (rpc: SolanaRpc, sub: Submission, opts: SendOptions, relays: readonly TxRelay[] = []): Effect.Effect<SendReport> =>
+  relays.length === 0
+    ? sendToRpc(rpc, sub, opts)
+    : Effect.all([sendToRpc(rpc, sub, opts), ...relays.map((r) => r.relay(sub))], { concurrency: "unbounded" }).pipe(Effect.map(([report]) => report));
+
+const sendToRpc = (rpc: SolanaRpc, sub: Submission, opts: SendOptions): Effect.Effect<SendReport> =>
   rpc.sendTransaction(sub.signedBytes, { skipPreflight: opts.skipPreflight, maxRetries: 0 }).pipe(
     Effect.map((): SendReport => ({ kind: "accepted" })),
     Effect.catch((error: RpcError): Effect.Effect<SendReport> => {

@@ -20,10 +20,12 @@ import { mkdir } from "node:fs/promises";
 import { Effect } from "effect";
 import type { Registry } from "prom-client";
 import { createActor, fromPromise, type Actor } from "xstate";
+import { MINT_REFUSAL_CODES, SAFETY_CODES } from "../../actors/risk/index.js";
 import { Scorer } from "../../actors/scorer/index.js";
 import type { TrainerConfig } from "../../actors/trainer/index.js";
 import { secretValues, type AppConfig } from "../../config/index.js";
 import { systemClock, type Clock } from "../../core/clock.js";
+import { seededRng } from "../../core/random.js";
 import { entriesAllowed, supervisorMachine, type SupervisorSnapshot } from "../../machines/supervisor.machine.js";
 import { policyFromConfig, type PolicyOverrides } from "../../machines/supervisor.policy.js";
 import {
@@ -54,6 +56,7 @@ import { PositionsHost } from "./children/positions.js";
 import { scorerChild, type ScorerChild } from "./children/scorer.js";
 import { NotEnoughDataError, trainerChild, type TrainedCandidate, type TrainerChild, type TrainingSnapshot } from "./children/trainer.js";
 import { DaemonControlAdapter, trainingProgress } from "./control-adapter.js";
+import { mintSourceFor } from "./live-adapters.js";
 import { startLoopbackMarket, type LoopbackMarket, type LoopbackMarketOptions } from "./loopback-market.js";
 import { startRecordedMarket, type RecordedMarket } from "./recorded-market.js";
 import { MarketState } from "./market-state.js";
@@ -152,6 +155,9 @@ export interface Daemon {
 
 const RECORDS_KEPT = 500;
 
+/** Refusal codes that come from the mint account. */
+const TOKEN_REFUSALS: ReadonlySet<string> = new Set([...MINT_REFUSAL_CODES, ...SAFETY_CODES]);
+
 /** A random control token: 24 bytes, base64url (32 characters). */
 export const newControlToken = (): string => randomBytes(24).toString("base64url");
 
@@ -186,6 +192,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
     if (config.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
     if (config.wallet.keypairPath === "" && config.wallet.privateKey === "") throw new Error("live mode needs a wallet: wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
+    if (config.execution.jitoTipLamports > 0 && config.execution.jitoUrl === "") throw new Error("execution.jitoTipLamports > 0 needs execution.jitoUrl (ALPHAGPT_EXECUTION_JITO_URL): a Jito block engine");
   }
   const token = config.http.controlToken !== "" ? config.http.controlToken : newControlToken();
   if (token.length < 16) throw new Error("http.controlToken must be at least 16 characters");
@@ -317,18 +324,34 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     intervalS,
     rule: { buyThreshold: config.strategy.buyThreshold, sellThreshold: config.strategy.sellThreshold, maxOpenPositions: config.strategy.maxOpenPositions },
   });
+  const mints = mintSourceFor(config, {
+    // The simulated and recorded markets carry every mint's account: asking an RPC node is live's fallback.
+    feedOnly: eventTimeBars, rng: seededRng(config.training.seed), clock,
+    onReadFailed: (mint, e) => log.warn("reading a mint account failed; its entries wait", { mint, error: e._tag, detail: e.message }),
+  });
+  /** Token-safety refusals are logged once per mint and reason (every one is counted). */
+  const safetyLogged = new Set<string>();
+  const logRefusal = (code: string, mint: string, detail: string): void => {
+    if (!TOKEN_REFUSALS.has(code) || safetyLogged.has(`${mint}:${code}`)) return;
+    safetyLogged.add(`${mint}:${code}`);
+    log.info("entry refused by token safety", { mint, code, detail, symbol: symbol(mint) });
+  };
   // The trading glue between the stream and the book: the same code replay runs (runtime/replay).
   const trading = tradingPath({
-    config, market, risk: riskParamsFrom(config), book: () => positions.book, entriesOpen, now: () => clock.now(),
+    config, market, risk: riskParamsFrom(config), mints, book: () => positions.book, entriesOpen, now: () => clock.now(),
     hooks: {
       onBarClosed: () => metrics.barsClosed.inc(),
       onHeld: (n) => metrics.decisions.inc({ outcome: "held" }, n),
       onEntry: (signal, r) => {
         metrics.decisions.inc({ outcome: r.ok ? "opened" : `refused_${r.refused}` });
+        if (!r.ok && r.refused === "risk") for (const x of r.decision.reasons) logRefusal(x.code, signal.mint, x.detail);
         if (r.ok) log.info("entry", { positionId: r.positionId, mint: signal.mint, score: signal.score, symbol: symbol(signal.mint) });
       },
       onEntryFailed: (signal, err) => log.warn("entry failed", { mint: signal.mint, error: errorMessage(err) }),
-      onRefused: (code) => metrics.decisions.inc({ outcome: `refused_${code}` }),
+      onRefused: (code, mint, detail) => {
+        metrics.decisions.inc({ outcome: `refused_${code}` });
+        logRefusal(code, mint, detail);
+      },
       onDecided: (outcome, seenAt) => metrics.decisionLatency.observe({ outcome }, Math.max(0, clock.now() - seenAt) / 1000),
     },
   });
@@ -344,7 +367,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const plan = await planWatch(entries, decoder.registry, { rpcUrl: config.solana.rpcUrl, clock });
     for (const n of plan.notes) log.warn(`ingest: ${n}`, {});
     const scratch: MarketEvent[] = [];
-    for (const update of plan.initial) decoder.decode({ kind: "account", update }, scratch);
+    for (const update of plan.initial) {
+      mints.observe(update);
+      decoder.decode({ kind: "account", update }, scratch);
+    }
     for (const e of scratch) if (e.kind === "price") market.onTick(e, clock.now());
     return { endpoint: config.geyser.endpoint, token: config.geyser.token, request: watchRequest(plan, config.solana.commitment), name: "geyser" };
   };
@@ -353,6 +379,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     writers: ingestWriters, clock, staleMs: o.feedStaleMs ?? 30_000,
     onTick: trading.onTick,
     onBar: trading.onBar,
+    onAccount: mints.observe,
     onSinkError: (table, err) => log.error("a writer rejected rows", { table, error: errorMessage(err) }),
   });
   ingestRef = ingest;

@@ -21,7 +21,7 @@ import type { PoolRegistry } from "../../streams/decoders/registry.js";
 import { SubscribeRequest, type SubscribeUpdate } from "../../streams/geyser/wire.js";
 import { SimGeyserFeed } from "../../testkit/geyser/sim-feed.js";
 import { startGeyserServer, type GeyserServer } from "../../testkit/geyser/server.js";
-import { simulateMarket, type SimOptions } from "../../testkit/sim/index.js";
+import { simulateMarket, type SimEvent, type SimOptions } from "../../testkit/sim/index.js";
 
 export interface LoopbackMarketOptions {
   /** Seed of the first epoch; epoch k uses seed + k. */
@@ -124,6 +124,7 @@ export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: Po
     let wall0: number | null = null;
     // Pacing runs across epochs: simulated time is contiguous (from where a resumed market starts).
     let sim0: number | null = null;
+    const launched: Extract<SimEvent, { kind: "launch" }>[] = [];
     for (epoch = first.epoch; o.epochs === undefined || epoch < o.epochs; epoch++) {
       const market = simulateMarket({
         ...o.sim,
@@ -144,7 +145,9 @@ export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: Po
         if (closed) return;
         stepNo = k++;
         if (epoch === first.epoch && stepNo < first.step) {
-          // Resuming: the market's past is generated (it is a seeded walk) but not sent.
+          // Resuming: the market's past is generated (it is a seeded walk) but not sent, except
+          // the mint accounts of the tokens it launched (token safety reads them from the feed).
+          for (const e of step.events) if (e.kind === "launch") launched.push(e);
           if (stepNo % 50 === 0) await new Promise((r) => setImmediate(r));
           continue;
         }
@@ -159,6 +162,10 @@ export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: Po
           if (wait > 2) await sleep(wait);
           if (closed) return;
           simTimeMs = e.tsMs;
+          for (const l of launched.splice(0)) {
+            published++;
+            yield feed.mintWrite(l, e.slot, new Date(e.tsMs));
+          }
           for (const u of feed.updates(e)) {
             published++;
             yield u;

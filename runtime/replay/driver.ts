@@ -35,6 +35,8 @@ import type { RowReader } from "../../streams/replay/readers.js";
 import { newRowDecodeStats, rawRowDecoder, type RecordedRow, type RowDecoder, type RowDecodeStats } from "../../streams/replay/rows.js";
 import { newReplayStats, replayFeed, type ReplayStats } from "../../streams/replay/source.js";
 import type { Dex, FeedEvent, MarketEvent } from "../../streams/types.js";
+import { makeReplayMintInfo } from "../../actors/risk/mint-info.replay.js";
+import { makeSimMintInfo } from "../../actors/risk/mint-info.sim.js";
 import { executorChild } from "../daemon/children/executor.js";
 import { scorerChild } from "../daemon/children/scorer.js";
 import { MarketState } from "../daemon/market-state.js";
@@ -233,8 +235,10 @@ async function session(o: SessionOptions, input: SessionInput): Promise<ReplayRe
     });
     const refused: Record<string, number> = {};
     let closes = 0;
+    // Mint accounts from the recorded feed only (deterministic); bars carry none (mint-info.sim.ts).
+    const mints = input.kind === "feed" ? makeReplayMintInfo() : makeSimMintInfo();
     const path: TradingPath = tradingPath({
-      config, market, risk: riskParamsFrom(config), book: () => positions.book, entriesOpen: () => positions.ready && !positions.entriesPaused,
+      config, market, risk: riskParamsFrom(config), mints, book: () => positions.book, entriesOpen: () => positions.ready && !positions.entriesPaused,
       now: () => clock.now(),
       hooks: {
         onRefused: (code) => void (refused[code] = (refused[code] ?? 0) + 1),
@@ -323,6 +327,7 @@ async function session(o: SessionOptions, input: SessionInput): Promise<ReplayRe
         ? input.feedOf(env).pipe(
             tap((e: FeedEvent) => {
               begin();
+              if (e.kind === "account") mints.observe(e.update);
               input.onFeedEvent?.(e, decoder.registry);
             }),
             decodeMarket(decoder),

@@ -1,9 +1,12 @@
 /**
  * The daemon's trading path between the stream and the position book, as one function:
  *
- *   price tick ─> MarketState ─> book.priceTick (stops on every tick)
+ *   price tick ─> MarketState ─> book.priceTick (stops on every tick); the mint wanted by `mints`
  *   bar output ─> MarketState.onBar ─> scorer child ─> decisions ─> scores to held positions,
  *                                                      risk-checked entries ─> book.open
+ *
+ * Risk judges the mint account as `mints` (actors/risk/mint-info.ts) knows it: an entry whose
+ * mint is unknown or unreadable is refused (`mint_unknown`, `mint_unreadable`), never assumed safe.
  *
  * This is the glue `startDaemon` (runtime/daemon/daemon.ts, `entryRequest`, `scorerBook`,
  * `onDecisions`, ingest's `onTick`/`onBar`) writes inline, line for line, with the daemon's
@@ -13,7 +16,7 @@
  * inline copy (see runtime/replay/README.md, "Injection points"), and then live, paper and
  * replay share this code too, not only its parts.
  */
-import { assessEntry, SPL_TOKEN_PROGRAM, type EntryRequest, type MintInfo, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
+import { assessEntry, mintRefusal, type EntryRequest, type MintInfoShape, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
 import type { Book, Decisions, Signal } from "../../actors/scorer/index.js";
 import type { AppConfig } from "../../config/index.js";
 import type { BarOutput } from "../../streams/bars/bar-book.js";
@@ -30,7 +33,8 @@ export interface TradingPathHooks {
   /** An entry was asked of the book: its answer. */
   onEntry?(signal: Signal, result: OpenResult): void;
   onEntryFailed?(signal: Signal, error: unknown): void;
-  onRefused?(code: string): void;
+  /** An entry refused: by risk at the close, or when it was to be opened (no pool, mint not known). */
+  onRefused?(code: string, mint: string, detail: string): void;
   /** Decisions acted on (`outcome`: none, opened or held). */
   onDecided?(outcome: string, seenAt: number): void;
 }
@@ -39,6 +43,8 @@ export interface TradingPathOptions {
   readonly config: AppConfig;
   readonly market: MarketState;
   readonly risk: RiskParams;
+  /** What each mint's account says (token safety); an entry whose mint is not known is refused. */
+  readonly mints: MintInfoShape;
   /** The position book, once recovery built it. */
   readonly book: () => PositionBook | null;
   /** Entries allowed now (the daemon: supervisor running and not stopped by a user). */
@@ -60,18 +66,22 @@ export interface TradingPath {
   attach(scorer: ScorerChild): void;
 }
 
-/** The simulated tokens are plain SPL tokens with both authorities revoked (pump.fun's), as the daemon assumes. */
-export const simulatedMintInfo = (mint: string): MintInfo => ({ mint, program: SPL_TOKEN_PROGRAM, mintAuthority: null, freezeAuthority: null, extensions: [] });
+type EntryRefusal = { readonly code: string; readonly detail: string };
 
 export function tradingPath(o: TradingPathOptions): TradingPath {
   const h = o.hooks ?? {};
   let scorer: ScorerChild | null = null;
   let pending = 0;
 
-  const entryRequest = (mint: string): EntryRequest | null => {
+  /** The entry as risk judges it, or why it cannot be judged (fail closed: never entered). */
+  const entryRequest = (mint: string): EntryRequest | EntryRefusal => {
     const pool = o.market.riskPool(mint);
-    return pool === undefined ? null : { mint, sizeSol: o.config.strategy.entryAmountSol, token: simulatedMintInfo(mint), pool };
+    if (pool === undefined) return { code: "no_pool", detail: `no SOL pool seen for ${mint}` };
+    const token = o.mints.lookup(mint);
+    if (token._tag !== "Known") return mintRefusal(token);
+    return { mint, sizeSol: o.config.strategy.entryAmountSol, token: token.info, pool };
   };
+  const refused = (r: EntryRequest | EntryRefusal): r is EntryRefusal => "code" in r;
 
   const scorerBook = (): Book => {
     const book = o.book();
@@ -83,7 +93,8 @@ export function tradingPath(o: TradingPathOptions): TradingPath {
       held,
       risk: (s: Signal) => {
         const req = entryRequest(s.mint);
-        if (req === null || book === null) return { allow: false, reasons: [{ code: "no_pool", detail: `no SOL pool seen for ${s.mint}` }] };
+        if (refused(req)) return { allow: false, reasons: [req] };
+        if (book === null) return { allow: false, reasons: [{ code: "no_book", detail: "positions are not reconciled yet" }] };
         return assessEntry(req, (riskBook ??= book.riskBook()), o.risk);
       },
     };
@@ -99,7 +110,10 @@ export function tradingPath(o: TradingPathOptions): TradingPath {
     } else if (book !== null) {
       for (const e of d.entries) {
         const req = entryRequest(e.mint);
-        if (req === null) continue;
+        if (refused(req)) {
+          h.onRefused?.(req.code, e.mint, req.detail);
+          continue;
+        }
         pending++;
         void book.open(req).then(
           (r) => {
@@ -113,13 +127,16 @@ export function tradingPath(o: TradingPathOptions): TradingPath {
         );
       }
     }
-    for (const r of d.refused) h.onRefused?.(r.reasons[0]?.code ?? "risk");
+    for (const r of d.refused) h.onRefused?.(r.reasons[0]?.code ?? "risk", r.signal.mint, r.reasons[0]?.detail ?? "");
     h.onDecided?.(outcome, seenAt);
   };
 
   return {
     onTick(t) {
-      if (o.market.onTick(t, o.now())) o.book()?.priceTick(t.mint, t.price);
+      if (!o.market.onTick(t, o.now())) return;
+      o.book()?.priceTick(t.mint, t.price);
+      // A traded mint may be asked about at the next close: a live source reads it now.
+      o.mints.want(t.mint);
     },
     onBar(b) {
       if (b.kind === "bar") {

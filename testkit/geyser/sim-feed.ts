@@ -67,10 +67,7 @@ export class SimGeyserFeed {
     }
     const at = new Date(e.tsMs);
     const mint = this.address(e.mint);
-    if (e.kind === "launch") {
-      this.#creators.set(e.mint, e.creator);
-      yield this.#account(mint, TOKEN_PROGRAM_ID, encodeMint({ supply: SUPPLY, decimals: 6 }), e.slot, at);
-    }
+    if (e.kind === "launch") yield this.mintWrite(e, e.slot, at);
     if (e.venue === "pumpfun") {
       const creator = this.address(this.#creators.get(e.mint) ?? e.mint);
       const data = encodeBondingCurve({
@@ -99,6 +96,16 @@ export class SimGeyserFeed {
     yield this.#account(pool.sol, TOKEN_PROGRAM_ID, encodeTokenAccount({ mint: WSOL_MINT, owner: pool.authority, amount: pool.solAmount }), e.slot, at);
     yield this.#account(pool.token, TOKEN_PROGRAM_ID, encodeTokenAccount({ mint, owner: pool.authority, amount: pool.tokenAmount }), e.slot, at);
     if (e.kind === "trade" || e.kind === "rug") yield this.#vaultTx(e, pool, mint, before, at);
+  }
+
+  /**
+   * A launched token's mint account (classic SPL, both authorities revoked), written at `slot`:
+   * at its launch, or again by a market resumed past the launch (a node would answer a read of
+   * the mint the same way), so a consumer that needs the mint account has it.
+   */
+  mintWrite(e: Extract<SimEvent, { kind: "launch" }>, slot: number, at: Date): SubscribeUpdate {
+    this.#creators.set(e.mint, e.creator);
+    return this.#account(this.address(e.mint), TOKEN_PROGRAM_ID, encodeMint({ supply: SUPPLY, decimals: 6 }), slot, at);
   }
 
   /** The update closing the last slot; call once after the last event. */

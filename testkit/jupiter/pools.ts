@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { createKeyPairFromPrivateKeyBytes, getAddressFromPublicKey, type Address } from "@solana/kit";
 import type { PoolReserves } from "../../actors/executor/cpmm.js";
+import type { MintControls } from "../../chain/layouts/index.js";
 import type { KeyPair } from "../../chain/signer/keypair.js";
 import type { LoopbackChain } from "../solana-rpc/chain.js";
 import { findAta, type TokenProgram } from "../solana-rpc/programs.js";
@@ -26,14 +27,24 @@ export interface NewPool {
   readonly token: bigint;
   readonly decimals?: number;
   readonly program?: TokenProgram;
+  /** The mint's authorities and extensions; default none. */
+  readonly controls?: Partial<MintControls>;
   readonly feeBps?: number;
   readonly label?: string;
 }
 
+const seedOf = (label: string): Uint8Array => new Uint8Array(createHash("sha256").update(`loopback-key:${label}`).digest());
+
 /** Deterministic key pair from a label (tests are reproducible; nothing here guards real funds). */
 export async function seededKeyPair(label: string): Promise<KeyPair> {
-  const seed = createHash("sha256").update(`loopback-key:${label}`).digest();
-  return createKeyPairFromPrivateKeyBytes(new Uint8Array(seed));
+  return createKeyPairFromPrivateKeyBytes(seedOf(label));
+}
+
+/** The same key as a Solana CLI key file holds it (secret then public, 64 bytes), for a wallet config. */
+export async function seededSecretKey(label: string): Promise<Uint8Array> {
+  const kp = await createKeyPairFromPrivateKeyBytes(seedOf(label), true);
+  const pub = new Uint8Array(await crypto.subtle.exportKey("raw", kp.publicKey));
+  return new Uint8Array([...seedOf(label), ...pub]);
 }
 
 export class LoopbackPools {
@@ -47,7 +58,9 @@ export class LoopbackPools {
 
   /** Create a mint and its SOL pool holding `sol` lamports and `token` raw units. */
   async create(p: NewPool): Promise<Pool> {
-    const mint = createMint(this.#chain, { decimals: p.decimals ?? 6, ...(p.program === undefined ? {} : { program: p.program }) });
+    const mint = createMint(this.#chain, {
+      decimals: p.decimals ?? 6, ...(p.program === undefined ? {} : { program: p.program }), ...(p.controls === undefined ? {} : { controls: p.controls }),
+    });
     const authority = await seededKeyPair(`pool:${this.#n++}:${mint.mint}`);
     const authorityAddress = await getAddressFromPublicKey(authority.publicKey);
     const vault = await findAta(authorityAddress, mint.mint, mint.program);

@@ -3,7 +3,7 @@
  * empty), the pool's side pre-signed by its authority. It moves SOL with System transfers and
  * tokens with TransferChecked (SPL Token or Token-2022), creating the user's token account
  * idempotently on a buy, and carries a per-swap "ticket" signer whose Allocate fails once the
- * pool has moved past the quote's slippage bound (see tickets.ts).
+ * pool has moved past the quote's slippage bound (see tickets.ts); a Jito tip, when asked, last.
  */
 import {
   appendTransactionMessageInstructions,
@@ -43,6 +43,8 @@ export interface SwapPlan {
   readonly lastValidBlockHeight: number;
   readonly computeUnitLimit: number;
   readonly microLamports: bigint;
+  /** A Jito tip from the user, the last instruction (as Jito asks). */
+  readonly tip: { readonly account: Address; readonly lamports: bigint } | null;
 }
 
 export async function buildSwapTransaction(plan: SwapPlan): Promise<Uint8Array> {
@@ -62,11 +64,12 @@ export async function buildSwapTransaction(plan: SwapPlan): Promise<Uint8Array> 
           systemTransfer(pool.authorityAddress, user, plan.amountOut),
         ];
   const budget = [setComputeUnitLimit(plan.computeUnitLimit), ...(plan.microLamports > 0n ? [setComputeUnitPrice(plan.microLamports)] : [])];
+  const tip = plan.tip === null ? [] : [systemTransfer(user, plan.tip.account, plan.tip.lamports)];
   const message = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayer(user, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: plan.blockhash as Blockhash, lastValidBlockHeight: BigInt(plan.lastValidBlockHeight) }, m),
-    (m) => appendTransactionMessageInstructions([...budget, ...legs, systemAllocate(ticket)], m),
+    (m) => appendTransactionMessageInstructions([...budget, ...legs, systemAllocate(ticket), ...tip], m),
   );
   const unsigned = compileTransaction(message);
   const signed = await partiallySignTransaction([pool.authority, plan.ticket], unsigned);

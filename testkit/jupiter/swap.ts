@@ -1,10 +1,12 @@
 /**
  * POST /swap/v1/swap as a plain function: checks the body like the real API, prices the swap on
  * the pool as it is now, and returns the base64 v0 transaction with the blockhash's
- * lastValidBlockHeight.
+ * lastValidBlockHeight. `prioritizationFeeLamports: { jitoTipLamports }` adds a SOL transfer to
+ * a Jito tip account as the last instruction, in place of a compute-unit price.
  */
 import { generateKeyPair, getAddressFromPublicKey, isAddress, type Address } from "@solana/kit";
 import { cpQuote } from "../../actors/executor/cpmm.js";
+import { ensureTipAccounts, JITO_TIP_ACCOUNTS } from "../jito/tip-accounts.js";
 import type { LoopbackChain } from "../solana-rpc/chain.js";
 import type { LoopbackPools } from "./pools.js";
 import { findRoute, JupiterHttpError } from "./quote.js";
@@ -28,7 +30,18 @@ export interface SwapResult {
 
 const invalid = (message: string) => new JupiterHttpError(400, "INVALID_REQUEST", message);
 
-/** Priority in micro-lamports per CU from the request's single fee field. */
+/** The request's single fee field: a compute-unit price (micro-lamports per CU), or a Jito tip (lamports). */
+function priorityOf(body: Record<string, unknown>, cuLimit: number): { microLamports: bigint; tipLamports: bigint } {
+  const fee = body["prioritizationFeeLamports"];
+  if (typeof fee === "object" && fee !== null && "jitoTipLamports" in fee) {
+    const tip = (fee as { jitoTipLamports: unknown }).jitoTipLamports;
+    if (typeof tip !== "number" || !Number.isInteger(tip) || tip < 0) throw invalid("invalid jitoTipLamports");
+    if (body["computeUnitPriceMicroLamports"] !== undefined) throw invalid("computeUnitPriceMicroLamports and prioritizationFeeLamports are mutually exclusive");
+    return { microLamports: 0n, tipLamports: BigInt(tip) };
+  }
+  return { microLamports: priorityMicroLamports(body, cuLimit), tipLamports: 0n };
+}
+
 function priorityMicroLamports(body: Record<string, unknown>, cuLimit: number): bigint {
   const price = body["computeUnitPriceMicroLamports"];
   const fee = body["prioritizationFeeLamports"];
@@ -63,7 +76,7 @@ export async function buildSwap(chain: LoopbackChain, pools: LoopbackPools, tick
   if (!/^\d+$/.test(inAmount) || !/^\d+$/.test(otherAmountThreshold)) throw invalid("quote amounts must be integer strings");
   const { pool, side } = findRoute(pools, inputMint, outputMint);
   const cuLimit = body["dynamicComputeUnitLimit"] === true ? DYNAMIC_CU_LIMIT : DEFAULT_CU_LIMIT;
-  const microLamports = priorityMicroLamports(body, cuLimit);
+  const { microLamports, tipLamports } = priorityOf(body, cuLimit);
   const reserves = pools.reserves(pool.mint.mint);
   if (reserves === undefined) throw invalid("pool vanished");
   const amountIn = BigInt(inAmount);
@@ -72,11 +85,17 @@ export async function buildSwap(chain: LoopbackChain, pools: LoopbackPools, tick
   const ticket = await generateKeyPair();
   const ticketAddress: Address = await getAddressFromPublicKey(ticket.publicKey);
   const { blockhash, lastValidBlockHeight } = chain.latestBlockhash();
+  let tip: { account: Address; lamports: bigint } | null = null;
+  if (tipLamports > 0n) {
+    ensureTipAccounts(chain);
+    // One of the eight at random, as Jito advises (the ticket's key is random).
+    tip = { account: JITO_TIP_ACCOUNTS[ticketAddress.charCodeAt(0) % JITO_TIP_ACCOUNTS.length] as Address, lamports: tipLamports };
+  }
   const bytes = await buildSwapTransaction({
-    pool, side, user, amountIn, amountOut, ticket, blockhash, lastValidBlockHeight, computeUnitLimit: cuLimit, microLamports,
+    pool, side, user, amountIn, amountOut, ticket, blockhash, lastValidBlockHeight, computeUnitLimit: cuLimit, microLamports, tip,
   });
   tickets.add({ address: ticketAddress, mint: pool.mint.mint, side, amountIn, threshold: BigInt(otherAmountThreshold), blockhash });
-  const priorityLamports = (microLamports * BigInt(cuLimit) + 999_999n) / 1_000_000n;
+  const priorityLamports = tipLamports > 0n ? tipLamports : (microLamports * BigInt(cuLimit) + 999_999n) / 1_000_000n;
   return {
     side,
     mint: pool.mint.mint,
@@ -87,7 +106,10 @@ export async function buildSwap(chain: LoopbackChain, pools: LoopbackPools, tick
       lastValidBlockHeight,
       prioritizationFeeLamports: Number(priorityLamports),
       computeUnitLimit: cuLimit,
-      prioritizationType: { computeBudget: { microLamports: Number(microLamports), estimatedMicroLamports: Number(microLamports) } },
+      prioritizationType:
+        tipLamports > 0n
+          ? { jito: Number(tipLamports) }
+          : { computeBudget: { microLamports: Number(microLamports), estimatedMicroLamports: Number(microLamports) } },
       dynamicSlippageReport: null,
       simulationError: null,
     },

@@ -1,6 +1,7 @@
 /**
  * The whole loopback trading world in one call: a LoopbackChain producing blocks on a real tick,
- * the JSON-RPC server over it, the loopback Jupiter, and a funded user wallet.
+ * the JSON-RPC server over it, the loopback Jupiter, a Jito block engine on the same chain, and
+ * a funded user wallet.
  *
  *   const w = await startLoopbackWorld({ blockMs: 5, blockhashValidity: 30 });
  *   const pool = await w.jupiter.pools.create({ sol: 100n * SOL, token: 1_000_000n * 10n ** 6n });
@@ -9,6 +10,7 @@
  */
 import { getAddressFromPublicKey, type Address } from "@solana/kit";
 import type { KeyPair } from "../../chain/signer/keypair.js";
+import { startBlockEngine, type BlockEngine } from "../jito/block-engine.js";
 import { LoopbackChain, type ChainOptions } from "../solana-rpc/chain.js";
 import { startSolanaRpcServer, type SolanaRpcServer } from "../solana-rpc/server.js";
 import { seededKeyPair } from "./pools.js";
@@ -28,6 +30,7 @@ export interface LoopbackWorld {
   readonly chain: LoopbackChain;
   readonly rpc: SolanaRpcServer;
   readonly jupiter: JupiterServer;
+  readonly jito: BlockEngine;
   readonly user: { readonly address: Address; readonly keyPair: KeyPair };
   close(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export async function startLoopbackWorld(opts: LoopbackWorldOptions = {}): Promi
   const chain = new LoopbackChain(opts);
   const rpc = await startSolanaRpcServer({ chain });
   const jupiter = await startJupiterServer({ chain, ...(opts.jupiterApiKey === undefined ? {} : { apiKey: opts.jupiterApiKey }) });
+  const jito = await startBlockEngine({ chain });
   const keyPair = await seededKeyPair(opts.userLabel ?? "user");
   const address = await getAddressFromPublicKey(keyPair.publicKey);
   chain.setLamports(address, opts.userLamports ?? 10n * LAMPORTS_PER_SOL);
@@ -44,10 +48,11 @@ export async function startLoopbackWorld(opts: LoopbackWorldOptions = {}): Promi
     chain,
     rpc,
     jupiter,
+    jito,
     user: { address, keyPair },
     close: async () => {
       chain.stopTicker();
-      await Promise.all([rpc.close(), jupiter.close()]);
+      await Promise.all([rpc.close(), jupiter.close(), jito.close()]);
     },
   };
 }

@@ -3,7 +3,7 @@
  * fixtures. A method throws `RpcMethodError` for a JSON-RPC error body.
  */
 import { getBase58Encoder, type Address } from "@solana/kit";
-import { decodeMint } from "../../chain/layouts/index.js";
+import { decodeMint, decodeMintControls } from "../../chain/layouts/index.js";
 import { uiTokenAmount, readTokenAccount } from "./balances.js";
 import type { LoopbackChain, TxRecord } from "./chain.js";
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from "./programs.js";
@@ -67,7 +67,12 @@ export function makeMethods(chain: LoopbackChain) {
     }
     const mint = decodeMint(data);
     if (!mint.ok) return null;
-    const info = { decimals: mint.value.decimals, freezeAuthority: null, isInitialized: mint.value.isInitialized, mintAuthority: null, supply: mint.value.supply.toString() };
+    const controls = decodeMintControls(data);
+    const authorities = controls.ok ? controls.value : { mintAuthority: null, freezeAuthority: null };
+    const info = {
+      decimals: mint.value.decimals, freezeAuthority: authorities.freezeAuthority, isInitialized: mint.value.isInitialized,
+      mintAuthority: authorities.mintAuthority, supply: mint.value.supply.toString(),
+    };
     return { program, parsed: { info, type: "mint" }, space: data.length };
   };
 

@@ -3,7 +3,7 @@
  * account queries the RPC methods answer. Works for SPL Token and Token-2022 alike.
  */
 import { lamports, type Address } from "@solana/kit";
-import { decodeMint, encodeMint, encodeTokenAccount } from "../../chain/layouts/index.js";
+import { decodeMint, encodeMint, encodeTokenAccount, type MintControls } from "../../chain/layouts/index.js";
 import { readTokenAccount } from "./balances.js";
 import type { LoopbackChain } from "./chain.js";
 import { findAta, TOKEN_2022_PROGRAM, TOKEN_PROGRAM, type TokenProgram } from "./programs.js";
@@ -14,11 +14,13 @@ export interface MintInfo {
   readonly decimals: number;
 }
 
-export function createMint(chain: LoopbackChain, p: { decimals: number; program?: TokenProgram; supply?: bigint }): MintInfo {
+/** A mint; without `controls` both authorities are revoked and it has no extensions (Token-2022 extensions need `program`). */
+export function createMint(chain: LoopbackChain, p: { decimals: number; program?: TokenProgram; supply?: bigint; controls?: Partial<MintControls> }): MintInfo {
   const mint = chain.newAddress("mint");
   const program = p.program ?? TOKEN_PROGRAM;
-  const data = encodeMint({ supply: p.supply ?? 1_000_000_000_000_000n, decimals: p.decimals });
-  chain.svm.setAccount({ address: mint, data, executable: false, lamports: lamports(chain.svm.minimumBalanceForRentExemption(82n)), programAddress: program, space: 82n });
+  const data = encodeMint({ supply: p.supply ?? 1_000_000_000_000_000n, decimals: p.decimals, ...p.controls });
+  const space = BigInt(data.length);
+  chain.svm.setAccount({ address: mint, data, executable: false, lamports: lamports(chain.svm.minimumBalanceForRentExemption(space)), programAddress: program, space });
   return { mint, program, decimals: p.decimals };
 }
 

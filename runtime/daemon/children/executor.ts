@@ -12,8 +12,9 @@
  *   constant-product pool of the latest tick (`MarketState`), against a paper wallet. The wallet
  *   is the paper "chain": it outlives executor restarts, and at start it is restored from the
  *   journal's fills, so positions recovered after a daemon restart still hold their tokens.
- * - live: the live executor (Jupiter quote/swap, wallet signing, RPC send/confirm), its
- *   signatures journaled through the durable journal.
+ * - live: the live executor (Jupiter quote/swap, wallet signing, RPC send/confirm, a Jito block
+ *   engine too when tipping), its signatures journaled through the durable journal; the adapters
+ *   come from live-adapters.ts, bounded by `execution.maxSendAttempts`.
  */
 import { Effect } from "effect";
 import { makeLiveExecutor } from "../../../actors/executor/executor.live.js";
@@ -21,8 +22,7 @@ import { makeSimExecutor, type SimExecutor, type SimMarket } from "../../../acto
 import {
   ExecutorUnavailableError, type ExecutorError, type ExecutorShape, type TradeOutcome,
 } from "../../../actors/executor/executor.js";
-import { jupiterConfig, makeJupiter, priorityFromConfig } from "../../../chain/jupiter/index.js";
-import { makeSolanaRpc } from "../../../chain/rpc/client.js";
+import { priorityFromConfig } from "../../../chain/jupiter/index.js";
 import { keySourceFromConfig, loadWallet } from "../../../chain/signer/keypair.js";
 import { confirmOptionsFromConfig } from "../../../chain/tx/confirm.js";
 import type { AppConfig } from "../../../config/index.js";
@@ -30,6 +30,7 @@ import type { Clock } from "../../../core/clock.js";
 import { seededRng } from "../../../core/random.js";
 import { submissionJournal } from "../../journal/executor-port.js";
 import type { Journal } from "../../journal/journal.js";
+import { liveJupiter, liveRelays, liveRpc } from "../live-adapters.js";
 import { TOKEN_DECIMALS } from "../market-state.js";
 import type { ChildFactory, ChildInstance } from "./child.js";
 
@@ -123,17 +124,18 @@ async function liveExecutor(o: ExecutorChildOptions): Promise<ExecutorShape> {
   const c = o.config;
   const source = keySourceFromConfig(c.wallet);
   if (source === null) throw new Error("live mode needs a wallet: set wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
-  if (c.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
-  const wallet = await Effect.runPromise(loadWallet(source));
   const rng = seededRng(c.training.seed);
+  const rpc = liveRpc(c, rng);
+  const wallet = await Effect.runPromise(loadWallet(source));
   return makeLiveExecutor({
     wallet,
-    rpc: makeSolanaRpc({ url: c.solana.rpcUrl, timeoutMs: 10_000, commitment: c.solana.commitment, rng }),
-    jupiter: makeJupiter(jupiterConfig(c.jupiter, rng)),
+    rpc,
+    jupiter: liveJupiter(c, rng),
+    relays: liveRelays(c, rng),
     journal: submissionJournal(o.journal),
     clock: o.clock,
     confirm: confirmOptionsFromConfig(c),
-    priority: priorityFromConfig(c.execution.priorityFeeLamports),
+    priority: priorityFromConfig(c.execution),
   });
 }
 

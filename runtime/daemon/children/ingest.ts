@@ -22,7 +22,7 @@ import { decodeMarket } from "../../../streams/operators/decode-market.js";
 import { sinkTo, type SinkStats } from "../../../streams/operators/sink.js";
 import { barRows, lateEventRows, priceTickRow } from "../../../streams/sinks/rows.js";
 import { geyserSource, newGeyserSourceStats, type GeyserSourceStats } from "../../../streams/sources/geyser.js";
-import type { FeedEvent, MarketEvent, PriceTick } from "../../../streams/types.js";
+import type { AccountUpdate, FeedEvent, MarketEvent, PriceTick } from "../../../streams/types.js";
 import { rawFeedRows } from "../../ingest/feed-rows.js";
 import type { BatchedWriter } from "../../storage/batched-writer.js";
 import type { ChildContext, ChildFactory, ChildInstance } from "./child.js";
@@ -56,6 +56,8 @@ export interface IngestChildOptions {
   readonly staleMs: number;
   onTick(t: PriceTick): void;
   onBar(o: BarOutput): void;
+  /** Every account write of the feed, before decoding (the mint source keeps the mints'). */
+  onAccount?(u: AccountUpdate): void;
   onSinkError(table: string, err: unknown): void;
 }
 
@@ -116,6 +118,7 @@ export function ingestChild(o: IngestChildOptions): IngestChild {
       );
       const seen = (e: FeedEvent): void => {
         if (e.kind === "status") return;
+        if (e.kind === "account") o.onAccount?.(e.update);
         stats.events++;
         stats.lastEventAt = o.clock.now();
         if (source.lastSlot > stats.lastSlot) stats.lastSlot = source.lastSlot;

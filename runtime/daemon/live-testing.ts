@@ -1,0 +1,24 @@
+/**
+ * Test wiring for the daemon's live parts over the loopback world (testkit/jupiter/world.ts): a
+ * live-mode config whose RPC, Jupiter and Jito block engine are the world's servers and whose
+ * wallet is the world's funded user. Never used by the daemon itself.
+ */
+import { seededSecretKey } from "../../testkit/jupiter/pools.js";
+import type { LoopbackWorld } from "../../testkit/jupiter/world.js";
+import { loadConfig, type AppConfig } from "../../config/index.js";
+
+export async function loopbackLiveConfig(world: LoopbackWorld, dataDir: string, extra: Readonly<Record<string, unknown>> = {}, userLabel = "user"): Promise<AppConfig> {
+  const secret = await seededSecretKey(userLabel);
+  return loadConfig({
+    env: {},
+    overrides: {
+      dataDir,
+      mode: "live",
+      "solana.rpcUrl": world.rpc.url,
+      "jupiter.baseUrl": world.jupiter.baseUrl,
+      "execution.jitoUrl": world.jito.url,
+      "wallet.privateKey": JSON.stringify([...secret]),
+      ...extra,
+    },
+  }).config;
+}
