@@ -20,10 +20,13 @@
  *   amount           u8 0 then f64 (a safe integer), or u8 1 then str (decimal digits)
  *   bytes, list      varint count, then the items
  *   str              varint v: v & 3 = 0: entry v >> 2 of the string table; 1: v >> 2 UTF-8
- *                    bytes follow, added to the table; 2: v >> 2 UTF-8 bytes follow, not added
+ *                    bytes follow, added to the table; 2: v >> 2 UTF-8 bytes follow, not added;
+ *                    v = 3: the row's signature column again (an account's pubkey, a
+ *                    transaction's signature)
  *
  * Numbers are f64 (exactly the JSON numbers). The writer adds a string to the table the second
- * time it meets it (a signature is met once, a pool's pubkey a million times); the table holds at
+ * time it meets it (a signature is met once, a pool's pubkey a million times; a table entry is
+ * an object the garbage collector promotes, so a signature must not become one); the table holds at
  * most 65,536 strings, and the entry that would exceed that empties it first, in writer and reader
  * alike, so memory stays flat however long the file.
  */
@@ -56,16 +59,16 @@ export class BinaryRowEncoder {
     this.#str(row.mint);
     this.#str(row.signature);
     if (typeof ev === "string") this.#str(row.parsed !== undefined ? JSON.stringify(row.parsed) : row.payload);
-    else this.#event(ev);
+    else this.#event(ev, row.signature);
     this.#buf.writeUInt32LE(this.#at - 4, 0);
     return this.#buf.subarray(0, this.#at);
   }
 
-  #event(ev: FeedEvent): void {
+  #event(ev: FeedEvent, signature: string): void {
     switch (ev.kind) {
       case "account": {
         const u = ev.update;
-        this.#str(u.pubkey);
+        this.#strOr(u.pubkey, signature);
         this.#str(u.owner);
         this.#varint(u.data.length);
         this.#room(u.data.length);
@@ -78,7 +81,7 @@ export class BinaryRowEncoder {
       }
       case "transaction": {
         const t = ev.update;
-        this.#str(t.signature);
+        this.#strOr(t.signature, signature);
         this.#f64(t.index);
         this.#u8(t.failed ? 1 : 0);
         this.#strs(t.accountKeys);
@@ -119,6 +122,12 @@ export class BinaryRowEncoder {
   #strs(list: readonly string[]): void {
     this.#varint(list.length);
     for (const s of list) this.#str(s);
+  }
+
+  /** `s`, or the row's signature column when it is that. */
+  #strOr(s: string, signature: string): void {
+    if (s === signature) this.#varint(3);
+    else this.#str(s);
   }
 
   #str(s: string): void {
@@ -201,9 +210,9 @@ export class BinaryRowDecoder {
       case Type.Row:
         return { slot, signature, write_version, kind, mint, payload: this.#str(), ts_ms };
       case Type.Account:
-        return { slot, signature, write_version, kind, mint, payload: "", ts_ms, event: this.#account(slot) };
+        return { slot, signature, write_version, kind, mint, payload: "", ts_ms, event: this.#account(slot, signature) };
       case Type.Transaction:
-        return { slot, signature, write_version, kind, mint, payload: "", ts_ms, event: this.#transaction(slot) };
+        return { slot, signature, write_version, kind, mint, payload: "", ts_ms, event: this.#transaction(slot, signature) };
       case Type.Gap: {
         const requestedFromSlot = this.#f64();
         const resumedAtSlot = this.#f64();
@@ -216,8 +225,8 @@ export class BinaryRowDecoder {
 
   // Fields are read in the order feedEventOfRow builds them, so events from JSON and from here
   // share their shapes (one hidden class each downstream).
-  #account(slot: number): FeedEvent {
-    const pubkey = this.#str();
+  #account(slot: number, rowSignature: string): FeedEvent {
+    const pubkey = this.#str(rowSignature);
     const owner = this.#str();
     const n = this.#varint();
     if (this.#at + n > this.#d.length) throw new RangeError("data");
@@ -228,8 +237,8 @@ export class BinaryRowDecoder {
     return { kind: "account", update: { pubkey, owner, data, slot, writeVersion, tsEvent, tsInit: this.#f64() } };
   }
 
-  #transaction(slot: number): FeedEvent {
-    const signature = this.#str();
+  #transaction(slot: number, rowSignature: string): FeedEvent {
+    const signature = this.#str(rowSignature);
     const index = this.#f64();
     const failed = this.#u8() === 1;
     const accountKeys = this.#strs();
@@ -263,7 +272,8 @@ export class BinaryRowDecoder {
     return out;
   }
 
-  #str(): string {
+  /** A string; `rowSignature` is what v = 3 stands for (none where the format has no such field). */
+  #str(rowSignature?: string): string {
     const v = this.#varint();
     const tag = v & 3;
     const n = Math.floor(v / 4);
@@ -272,6 +282,7 @@ export class BinaryRowDecoder {
       if (s === undefined) throw new Error(`string ${n} is not in the table`);
       return s;
     }
+    if (v === 3 && rowSignature !== undefined) return rowSignature;
     if (tag === 3 || this.#at + n > this.#d.length) throw new RangeError("string");
     const s = this.#d.toString("utf8", this.#at, this.#at + n);
     this.#at += n;
