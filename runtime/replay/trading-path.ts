@@ -13,7 +13,7 @@
  * inline copy (see runtime/replay/README.md, "Injection points"), and then live, paper and
  * replay share this code too, not only its parts.
  */
-import { assessEntry, SPL_TOKEN_PROGRAM, type EntryRequest, type MintInfo, type RiskParams } from "../../actors/risk/index.js";
+import { assessEntry, SPL_TOKEN_PROGRAM, type EntryRequest, type MintInfo, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
 import type { Book, Decisions, Signal } from "../../actors/scorer/index.js";
 import type { AppConfig } from "../../config/index.js";
 import type { BarOutput } from "../../streams/bars/bar-book.js";
@@ -76,12 +76,16 @@ export function tradingPath(o: TradingPathOptions): TradingPath {
   const scorerBook = (): Book => {
     const book = o.book();
     const held = new Set((book?.list("active") ?? []).map((v) => v.mint));
+    // One decision asks risk for each candidate in one synchronous pass: the book (a journal
+    // query) cannot change in between, so it is read once, at the first ask.
+    let riskBook: RiskBook | null = null;
     return {
       held,
       risk: (s: Signal) => {
         const req = entryRequest(s.mint);
         if (req === null || book === null) return { allow: false, reasons: [{ code: "no_pool", detail: `no SOL pool seen for ${s.mint}` }] };
-        return assessEntry(req, book.riskBook(), o.risk);
+        riskBook ??= book.riskBook();
+        return assessEntry(req, riskBook, o.risk);
       },
     };
   };
