@@ -393,10 +393,12 @@ function fileRecords(path: string, o: FileReaderOptions, stats: ReaderStats, for
         return null;
       }
       fh ??= await open(path, "r");
-      const buf = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
-      const rest = data.subarray(pos);
-      data = rest.length > 0 ? Buffer.concat([rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      // The unread tail (part of one record) goes first, the chunk is read in after it.
+      const rest = data.length - pos;
+      const buf = Buffer.allocUnsafe(rest + chunkBytes);
+      data.copy(buf, 0, pos);
+      const { bytesRead } = await fh.read(buf, rest, chunkBytes, null);
+      data = buf.subarray(0, rest + bytesRead);
       pos = 0;
       if (bytesRead === 0) {
         fileDone = true;
