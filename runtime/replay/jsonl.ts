@@ -46,7 +46,8 @@ function encoderOf(format: RecordingFormat): { readonly head: Uint8Array; encode
 
 /**
  * Write rows to `path` with backpressure, as JSONL (default) or in the binary format
- * (streams/replay/binary-rows.ts); resolves with the count once the file is flushed.
+ * (streams/replay/binary-rows.ts, whose reader expects chain order: what `exportRows` gives);
+ * resolves with the count once the file is flushed.
  */
 export async function writeRows(path: string, rows: Iterable<RecordedRow> | AsyncIterable<RecordedRow>, format: RecordingFormat = "jsonl"): Promise<number> {
   const out = createWriteStream(path);
