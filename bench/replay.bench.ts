@@ -26,7 +26,7 @@ import { MarketDecoder } from "../streams/decoders/market-decoder.js";
 import { aggregateBars } from "../streams/operators/aggregate-bars.js";
 import { decodeMarket } from "../streams/operators/decode-market.js";
 import { ReplayClock } from "../streams/replay/clock.js";
-import { jsonlReader, recordingReader } from "../streams/replay/readers.js";
+import { jsonlReader, recordingReader } from "../streams/replay/file-readers.js";
 import { newRowDecodeStats, rawRowDecoder } from "../streams/replay/rows.js";
 import { newReplayStats, replayFeed } from "../streams/replay/source.js";
 import { runReplay } from "../runtime/replay/driver.js";

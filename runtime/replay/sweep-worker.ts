@@ -4,7 +4,7 @@
  * come from the file, streamed in pages.
  */
 import { parentPort } from "node:worker_threads";
-import { recordingReader } from "../../streams/replay/readers.js";
+import { recordingReader } from "../../streams/replay/file-readers.js";
 import { runBacktest } from "./backtest.js";
 import type { SweepJob, SweepReply } from "./sweep.js";
 
