@@ -107,7 +107,7 @@ const docs: Record<string, Doc> = {
   "training.ffnHidden": { doc: "SwiGLU hidden width (upstream 128)." },
   "training.seed": { doc: "Seed for sampling, initialisation and data splits." },
   "training.retrainIntervalS": { doc: "Daemon retraining period in seconds; 0 disables." },
-  "replay.file": { doc: "mode replay: a JSONL export of feed_events to replay; empty: the feed_events table in ClickHouse." },
+  "replay.file": { doc: "mode replay: a recording of feed_events to replay (JSONL or binary, as alphagpt backtest --events reads); empty: the feed_events table in ClickHouse." },
   "replay.from": { doc: "mode replay: first recorded event time, unix seconds (inclusive); 0: from the first." },
   "replay.to": { doc: "mode replay: end of the replay, unix seconds (exclusive); 0: to the last recorded event." },
   "replay.speed": { doc: "mode replay: recorded seconds per wall second (60: a recorded minute a second)." },

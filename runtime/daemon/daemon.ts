@@ -48,7 +48,8 @@ import { alphaIntervalS } from "../research/alpha-options.js";
 import type { BatchedWriter } from "../storage/batched-writer.js";
 import { openMigratedStorage, openWriter, statePath } from "../storage/from-config.js";
 import type { Storage } from "../storage/storage.js";
-import { clickHouseReader, jsonlReader, type RowReader } from "../../streams/replay/readers.js";
+import { recordingReader } from "../../streams/replay/file-readers.js";
+import { clickHouseReader, type RowReader } from "../../streams/replay/readers.js";
 import { errorMessage, SupervisedChild, type ChildFactory } from "./children/child.js";
 import { executorChild, type ExecutorGateway } from "./children/executor.js";
 import { ingestChild, type IngestChild, type IngestTarget } from "./children/ingest.js";
@@ -165,13 +166,13 @@ export const newControlToken = (): string => randomBytes(24).toString("base64url
  * The rows `mode: replay` plays, in `replay.from`..`replay.to`: `replay.file` (JSONL), else the
  * Geyser feed the daemon records in `feed_events`.
  */
-function replayReader(config: AppConfig, storage: Storage): RowReader {
+async function replayReader(config: AppConfig, storage: Storage): Promise<RowReader> {
   const { file, from, to } = config.replay;
   if (to > 0 && to <= from) throw new Error(`replay.to (${to}) must be after replay.from (${from})`);
   const range = { ...(from > 0 ? { fromMs: from * 1000 } : {}), ...(to > 0 ? { toMs: to * 1000 } : {}) };
   if (file !== "") {
     if (!existsSync(file)) throw new Error(`replay.file ${file} does not exist`);
-    return jsonlReader(file, range);
+    return recordingReader(file, range);
   }
   return clickHouseReader(storage, { ...range, kindPrefixes: ["geyser."] });
 }
@@ -251,7 +252,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   if (replayMode) {
     try {
       recorded = await startRecordedMarket({
-        reader: replayReader(config, storage), speed: config.replay.speed, registry: decoder.registry,
+        reader: await replayReader(config, storage), speed: config.replay.speed, registry: decoder.registry,
         onBadRow: (row, reason) => log.warn("replay: a recorded row does not decode; skipped", { slot: row.slot, kind: row.kind, reason }),
       });
     } catch (e) {

@@ -1,10 +1,10 @@
 /**
- * A sweep worker: takes jobs (a config over a JSONL file of recorded rows), answers each with
+ * A sweep worker: takes jobs (a config over a recording: JSONL or binary rows), answers each with
  * its hash, metrics and counters. Imports nothing that loads chdb (DESIGN.md pitfalls): the rows
  * come from the file, streamed in pages.
  */
 import { parentPort } from "node:worker_threads";
-import { jsonlReader } from "../../streams/replay/readers.js";
+import { recordingReader } from "../../streams/replay/file-readers.js";
 import { runBacktest } from "./backtest.js";
 import type { SweepJob, SweepReply } from "./sweep.js";
 
@@ -19,7 +19,7 @@ port.on("message", (job: SweepJob) => {
           config: job.config, strategy: job.strategy, source: job.source, fromMs: job.fromMs, toMs: job.toMs, outDir: job.outDir,
           title: `Backtest ${job.name}`, ...(job.solUsd !== null ? { solUsd: job.solUsd } : {}),
         },
-        jsonlReader(job.eventsPath, { pageSize: job.pageSize, ...(job.fromMs !== null ? { fromMs: job.fromMs } : {}), ...(job.toMs !== null ? { toMs: job.toMs } : {}) }),
+        await recordingReader(job.eventsPath, { pageSize: job.pageSize, ...(job.fromMs !== null ? { fromMs: job.fromMs } : {}), ...(job.toMs !== null ? { toMs: job.toMs } : {}) }),
       );
       return { type: "done", id: job.id, name: job.name, hash: out.hash, metrics: out.metrics, counters: out.counters, reportDir: out.reportDir };
     } catch (e) {

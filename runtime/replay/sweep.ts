@@ -1,7 +1,7 @@
 /**
  * Sweeps: several configs replayed over the same recorded range in parallel worker threads,
- * with a summary table. The rows reach the workers as one JSONL file (the CLI exports a
- * ClickHouse range there once, in the main thread): workers import nothing that loads chdb
+ * with a summary table. The rows reach the workers as one recording (the CLI exports a
+ * ClickHouse range to a binary one once, in the main thread, payloads decoded there once): workers import nothing that loads chdb
  * (DESIGN.md pitfalls) and each streams the file in pages, so memory stays flat per worker.
  *
  * The sweep file is a JSON array of config overrides, each an object of dotted keys

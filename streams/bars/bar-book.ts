@@ -36,22 +36,29 @@ export interface BarStats {
 }
 
 interface OpenBar {
+  readonly key: string;
   readonly mint: string;
   readonly ts: number;
   readonly end: number;
   open: number;
-  /** Chain order (event time, slot, index in block) of the trade that set open / close. */
-  openAt: readonly [number, number, number];
+  /** Chain position (event time, slot, index in block) of the trade that set open / close. */
+  openT: number;
+  openS: number;
+  openQ: number;
   high: number;
   low: number;
   close: number;
-  closeAt: readonly [number, number, number];
+  closeT: number;
+  closeS: number;
+  closeQ: number;
   volume: number;
   trades: number;
   liquidity: number | null;
   fdv: number | null;
   liqAt: number;
   version: number;
+  /** Closed (kept only for corrections now). */
+  closed: boolean;
 }
 
 export class BarBook {
@@ -59,9 +66,19 @@ export class BarBook {
   readonly #o: BarOptions;
   readonly #intervalMs: number;
   readonly #open = new Map<string, OpenBar>();
+  /** The bar each mint's last event went to: the next event almost always goes there too. */
+  readonly #last = new Map<string, OpenBar>();
   /** Bar end time → open bars ending then (few distinct ends: one per interval). */
   readonly #byEnd = new Map<number, OpenBar[]>();
+  /** The earliest key of #byEnd (+Infinity when none): most events close nothing. */
+  #minEnd = Number.POSITIVE_INFINITY;
   readonly #closedRecent = new Map<string, OpenBar>();
+  /**
+   * #closedRecent's keys in insertion order, from #evictAt on: evicting through the map's own
+   * iterator would walk over every entry deleted before (quadratic in a long run).
+   */
+  #closedOrder: string[] = [];
+  #evictAt = 0;
   #watermark = Number.NEGATIVE_INFINITY;
 
   constructor(o: BarOptions) {
@@ -76,20 +93,19 @@ export class BarBook {
 
   /** The earliest time at which some open bar may close (for a timer), or null. */
   nextCloseAt(): number | null {
-    let min = Number.POSITIVE_INFINITY;
-    for (const end of this.#byEnd.keys()) if (end < min) min = end;
-    return min === Number.POSITIVE_INFINITY ? null : min + this.#o.graceMs;
+    return this.#minEnd === Number.POSITIVE_INFINITY ? null : this.#minEnd + this.#o.graceMs;
   }
 
   add(e: MarketEvent, out: BarOutput[]): void {
     const usd = this.#o.usd(e.quoteMint, e.tsEvent);
     if (usd === null || !Number.isFinite(usd)) return void this.stats.unpriced++;
     const ts = Math.floor(e.tsEvent / this.#intervalMs) * this.#o.intervalS;
-    const key = `${e.mint}|${ts}`;
-    let bar = this.#open.get(key);
+    const last = this.#last.get(e.mint);
+    let bar = last !== undefined && last.ts === ts && !last.closed ? last : this.#open.get(`${e.mint}|${ts}`);
     const end = (ts + this.#o.intervalS) * 1000;
     let correcting = false;
     if (bar === undefined) {
+      const key = `${e.mint}|${ts}`;
       if (end + this.#o.graceMs <= this.#watermark) {
         bar = this.#closedRecent.get(key);
         if (bar === undefined) {
@@ -99,13 +115,19 @@ export class BarBook {
         }
         correcting = true;
       } else {
-        bar = { mint: e.mint, ts, end, open: 0, openAt: LAST, high: -Infinity, low: Infinity, close: 0, closeAt: FIRST, volume: 0, trades: 0, liquidity: null, fdv: null, liqAt: -Infinity, version: 1 };
+        bar = {
+          key, mint: e.mint, ts, end, open: 0, openT: Infinity, openS: Infinity, openQ: Infinity, high: -Infinity, low: Infinity, close: 0,
+          closeT: -Infinity, closeS: -Infinity, closeQ: -Infinity, volume: 0, trades: 0, liquidity: null, fdv: null, liqAt: -Infinity, version: 1, closed: false,
+        };
         this.#open.set(key, bar);
+        this.#last.set(e.mint, bar);
         const list = this.#byEnd.get(end);
-        if (list === undefined) this.#byEnd.set(end, [bar]);
-        else list.push(bar);
+        if (list === undefined) {
+          this.#byEnd.set(end, [bar]);
+          if (end < this.#minEnd) this.#minEnd = end;
+        } else list.push(bar);
       }
-    }
+    } else if (bar !== last) this.#last.set(e.mint, bar);
     apply(bar, e, usd);
     if (correcting && bar.trades > 0) {
       bar.version++;
@@ -120,6 +142,7 @@ export class BarBook {
     if (to <= this.#watermark) return;
     this.#watermark = to;
     const limit = to - this.#o.graceMs;
+    if (this.#minEnd > limit) return;
     const due = [...this.#byEnd.keys()].filter((end) => end <= limit).sort((a, b) => a - b);
     for (const end of due) this.#close(end, out);
   }
@@ -132,17 +155,31 @@ export class BarBook {
   #close(end: number, out: BarOutput[]): void {
     const bars = this.#byEnd.get(end) ?? [];
     this.#byEnd.delete(end);
+    if (end === this.#minEnd) {
+      this.#minEnd = Number.POSITIVE_INFINITY;
+      for (const e of this.#byEnd.keys()) if (e < this.#minEnd) this.#minEnd = e;
+    }
+    const max = this.#o.maxCorrectable ?? 10_000;
     for (const bar of bars) {
-      const key = `${bar.mint}|${bar.ts}`;
-      this.#open.delete(key);
-      this.#closedRecent.set(key, bar);
-      if (this.#closedRecent.size > (this.#o.maxCorrectable ?? 10_000)) {
-        const oldest = this.#closedRecent.keys().next();
-        if (oldest.done !== true) this.#closedRecent.delete(oldest.value);
-      }
+      bar.closed = true;
+      this.#open.delete(bar.key);
+      if (this.#last.get(bar.mint) === bar) this.#last.delete(bar.mint);
+      if (!this.#closedRecent.has(bar.key)) this.#closedOrder.push(bar.key);
+      this.#closedRecent.set(bar.key, bar);
+      if (this.#closedRecent.size > max) this.#evictOldest();
       if (bar.trades === 0) continue;
       this.stats.closed++;
       out.push({ kind: "bar", bar: this.#row(bar) });
+    }
+  }
+
+  #evictOldest(): void {
+    const key = this.#closedOrder[this.#evictAt++];
+    if (key !== undefined) this.#closedRecent.delete(key);
+    // Drop the evicted prefix now and then (amortised O(1)).
+    if (this.#evictAt > 1024 && this.#evictAt * 2 > this.#closedOrder.length) {
+      this.#closedOrder = this.#closedOrder.slice(this.#evictAt);
+      this.#evictAt = 0;
     }
   }
 
@@ -166,14 +203,6 @@ export class BarBook {
   }
 }
 
-const FIRST = [-Infinity, -Infinity, -Infinity] as const;
-const LAST = [Infinity, Infinity, Infinity] as const;
-
-/** Lexicographic compare of chain positions. */
-function cmp(a: readonly [number, number, number], b: readonly [number, number, number]): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
-
 /**
  * Fold one event into a bar. Open and close follow chain order (event time, slot, index in the
  * block), so duplicated or reordered delivery cannot change them; full ties go to the later arrival.
@@ -188,13 +217,19 @@ function apply(bar: OpenBar, e: MarketEvent, usd: number): void {
     return;
   }
   const p = (e.spotAfter ?? e.price) * usd;
-  const at = [e.tsEvent, e.slot, e.seq] as const;
-  if (cmp(at, bar.openAt) < 0) {
-    bar.openAt = at;
+  const t = e.tsEvent;
+  const s = e.slot;
+  const q = e.seq;
+  if ((t - bar.openT || s - bar.openS || q - bar.openQ) < 0) {
+    bar.openT = t;
+    bar.openS = s;
+    bar.openQ = q;
     bar.open = p;
   }
-  if (cmp(at, bar.closeAt) >= 0) {
-    bar.closeAt = at;
+  if ((t - bar.closeT || s - bar.closeS || q - bar.closeQ) >= 0) {
+    bar.closeT = t;
+    bar.closeS = s;
+    bar.closeQ = q;
     bar.close = p;
   }
   if (p > bar.high) bar.high = p;

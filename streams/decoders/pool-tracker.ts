@@ -35,8 +35,8 @@ interface PoolState {
 
 export class PoolTracker {
   readonly #pools = new Map<string, PoolState>();
-  /** vault pubkey → pool pubkey and which side. */
-  readonly #vaults = new Map<string, { pool: string; side: "token" | "quote" }>();
+  /** vault pubkey → pool pubkey and which side (and the answer `vault()` gave last, reused while the pool's def is the same). */
+  readonly #vaults = new Map<string, { pool: string; side: "token" | "quote"; seen?: { pool: string; side: "token" | "quote"; def: TwoVaultPool } }>();
   readonly #dirty = new Set<string>();
   #dirtySlot = -1;
   readonly #registry: PoolRegistry;
@@ -85,10 +85,12 @@ export class PoolTracker {
   }
 
   /** Which pool and side a vault belongs to, for trades read from balance changes. */
-  vault(vault: string): { pool: string; side: "token" | "quote"; def: TwoVaultPool } | undefined {
+  vault(vault: string): { readonly pool: string; readonly side: "token" | "quote"; readonly def: TwoVaultPool } | undefined {
     const ref = this.#vaults.get(vault);
     const st = ref === undefined ? undefined : this.#pools.get(ref.pool);
-    return ref === undefined || st === undefined ? undefined : { ...ref, def: st.def };
+    if (ref === undefined || st === undefined) return undefined;
+    if (ref.seen?.def !== st.def) ref.seen = { pool: ref.pool, side: ref.side, def: st.def };
+    return ref.seen;
   }
 
   #curve(u: AccountUpdate, out: Out<PriceTick>): void {

@@ -7,7 +7,7 @@
 import { curvePriceSol } from "../../chain/layouts/pumpfun-curve.js";
 import { decodeTradeEvent, tradeEventPayload } from "../../chain/layouts/pumpfun-trade-event.js";
 import { PUMP_PROGRAM_ID, PUMP_TOKEN_DECIMALS, quoteRank, RAYDIUM_AMM_V4_AUTHORITY, RAYDIUM_CPMM_AUTHORITY, SOL_DECIMALS, WSOL_MINT } from "../../chain/layouts/programs.js";
-import type { Dex, Out, TradeTick, TransactionUpdate } from "../types.js";
+import type { Dex, Out, TokenBalance, TradeTick, TransactionUpdate } from "../types.js";
 import { spotFromVaults, type TwoVaultPool } from "./pool-defs.js";
 import type { PoolRegistry } from "./registry.js";
 import type { DecodeStats } from "./stats.js";
@@ -80,21 +80,21 @@ interface Moved {
 
 /** One trade per pool whose two vaults moved in opposite directions. */
 function vaultTrades(tx: TransactionUpdate, vaults: VaultLookup, stats: DecodeStats, out: Out<TradeTick>): void {
-  const pre = new Map<number, bigint>();
-  for (const b of tx.preTokenBalances) pre.set(b.accountIndex, b.amount);
-  const groups = new Map<string, { def: TwoVaultPool | null; dex: Dex; moved: Moved[] }>();
+  // Pools in order of their first vault in the post balances (a transaction touches one or two).
+  const groups: { key: string; def: TwoVaultPool | null; dex: Dex; moved: Moved[] }[] = [];
   for (const b of tx.postTokenBalances) {
     const vault = tx.accountKeys[b.accountIndex] ?? "";
     const known = vaults.vault(vault);
     const dex = known?.def.dex ?? AUTHORITIES.get(b.owner);
     if (dex === undefined) continue;
     const key = known?.pool ?? `authority:${b.owner}`;
-    const g = groups.get(key) ?? { def: known?.def ?? null, dex, moved: [] };
-    g.moved.push({ vault, mint: b.mint, decimals: b.decimals, delta: b.amount - (pre.get(b.accountIndex) ?? 0n), post: b.amount });
-    groups.set(key, g);
+    let g = groups.find((x) => x.key === key);
+    if (g === undefined) groups.push((g = { key, def: known?.def ?? null, dex, moved: [] }));
+    const delta = b.amount - preAmount(tx.preTokenBalances, b.accountIndex);
+    if (delta !== 0n) g.moved.push({ vault, mint: b.mint, decimals: b.decimals, delta, post: b.amount });
   }
-  for (const [key, g] of groups) {
-    const moved = g.moved.filter((m) => m.delta !== 0n);
+  for (const g of groups) {
+    const { key, moved } = g;
     const [x, y] = moved;
     // Several pools behind one authority are ambiguous from balances alone: skip them.
     if (moved.length !== 2 || x === undefined || y === undefined || x.delta > 0n === y.delta > 0n) continue;
@@ -126,4 +126,10 @@ function vaultTrades(tx: TransactionUpdate, vaults: VaultLookup, stats: DecodeSt
       user: tx.accountKeys[0] ?? null,
     });
   }
+}
+
+/** A balance before the transaction (the last entry for the account, as a map of them would keep). */
+function preAmount(pre: readonly TokenBalance[], accountIndex: number): bigint {
+  for (let i = pre.length - 1; i >= 0; i--) if (pre[i]!.accountIndex === accountIndex) return pre[i]!.amount;
+  return 0n;
 }

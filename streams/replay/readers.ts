@@ -1,14 +1,13 @@
 /**
  * Where recorded rows come from, a page at a time, in chain order (see rows.ts): ClickHouse's
  * `feed_events` table (keyset-paged on the chain-order key: a page is one bounded query, never
- * the whole range), a JSONL file of the same rows (streamed; a bounded reorder window puts a
- * file written in arrival order into chain order), or an array (tests).
+ * the whole range), a file of the same rows (file-readers.ts: JSONL, or a binary recording), or an
+ * array (tests).
  *
  * Memory is flat in the length of the range: a reader holds at most `pageSize` rows at any time
  * (its reorder window and the page being replayed together). `stats.held` is that count and
  * `stats.maxHeld` its high-water mark, instrumented so tests can assert the bound.
  */
-import { open, type FileHandle } from "node:fs/promises";
 import { compareRows, PHASE_SQL, phaseOf, type RecordedRow } from "./rows.js";
 
 export interface ReaderStats {
@@ -49,18 +48,18 @@ export interface RangeOptions {
 
 const DEFAULT_PAGE = 20_000;
 
-const sameKey = (a: RecordedRow, b: RecordedRow): boolean =>
+export const sameKey = (a: RecordedRow, b: RecordedRow): boolean =>
   a.slot === b.slot && a.write_version === b.write_version && a.signature === b.signature && a.kind === b.kind;
 
-const inRange = (r: { readonly ts_ms: number }, o: RangeOptions): boolean => (o.fromMs === undefined || r.ts_ms >= o.fromMs) && (o.toMs === undefined || r.ts_ms < o.toMs);
+export const inRange = (r: { readonly ts_ms: number }, o: RangeOptions): boolean => (o.fromMs === undefined || r.ts_ms >= o.fromMs) && (o.toMs === undefined || r.ts_ms < o.toMs);
 
-function pageSizeOf(o: RangeOptions): number {
+export function pageSizeOf(o: RangeOptions): number {
   const n = o.pageSize ?? DEFAULT_PAGE;
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`pageSize must be an integer >= 2, got ${n}`);
   return n;
 }
 
-function hold(stats: ReaderStats, n: number): void {
+export function hold(stats: ReaderStats, n: number): void {
   stats.held = n;
   if (n > stats.maxHeld) stats.maxHeld = n;
 }
@@ -162,159 +161,6 @@ export function clickHouseReader(db: RowQuery, o: ClickHouseReaderOptions = {}):
       hold(stats, 0);
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSONL
-
-interface FileRow {
-  readonly slot: number;
-  readonly signature: string;
-  readonly write_version: number;
-  readonly kind: string;
-  readonly mint?: unknown;
-  /** The payload string, or (exports) the payload's JSON embedded. */
-  readonly payload: unknown;
-  readonly ts_ms: number;
-}
-
-const isRow = (x: unknown): x is FileRow => {
-  if (typeof x !== "object" || x === null) return false;
-  const r = x as Record<string, unknown>;
-  const p = r["payload"];
-  return typeof r["slot"] === "number" && typeof r["signature"] === "string" && typeof r["write_version"] === "number" &&
-    typeof r["kind"] === "string" && (typeof p === "string" || (typeof p === "object" && p !== null)) && typeof r["ts_ms"] === "number";
-};
-
-export interface JsonlReaderOptions extends RangeOptions {
-  /** Bytes per file read. Default 1 MiB. */
-  readonly chunkBytes?: number;
-}
-
-/**
- * Rows from a JSONL file, one `feed_events` row per line (the payload a string, or embedded JSON as
- * `exportRows` writes it), streamed in chunks and parsed a line at
- * a time as the window needs them. The file may be in chain order (an export) or in arrival order
- * (a recording): rows pass through a reorder window of a page, sorted, of which half is handed
- * out at a time, so rows that arrived out of chain order by less than half a page come out in
- * chain order (later ones are emitted anyway, and counted as `outOfOrder`).
- */
-export function jsonlReader(path: string, o: JsonlReaderOptions = {}): RowReader {
-  const pageSize = pageSizeOf(o);
-  const half = Math.max(1, pageSize >> 1);
-  const chunkBytes = o.chunkBytes ?? 1 << 20;
-  const stats = newReaderStats();
-  /** The reorder window: rows read and not yet handed out (at most a page). */
-  let window: RecordedRow[] = [];
-  let fh: FileHandle | null = null;
-  let fileDone = false;
-  let rowsDone = false;
-  let data: Buffer = Buffer.alloc(0);
-  let pos = 0;
-  let lineNo = 0;
-  let lastOut: RecordedRow | null = null;
-
-  const reader: RowReader = {
-    stats,
-    // Fill the window to a page, sort it (TimSort: nearly linear on nearly sorted rows), hand out
-    // its first half and keep the rest, which later rows may still precede.
-    async next() {
-      hold(stats, window.length); // the previous page is released
-      while (window.length < pageSize && !rowsDone) {
-        const r = nextRow() ?? (await more());
-        if (r === null) continue;
-        window.push(r);
-      }
-      hold(stats, window.length);
-      if (window.length === 0) return null;
-      window.sort(compareRows);
-      const out = rowsDone ? window : window.slice(0, half);
-      window = rowsDone ? [] : window.slice(half);
-      const page: RecordedRow[] = [];
-      for (const r of out) {
-        if (lastOut !== null) {
-          if (sameKey(lastOut, r)) {
-            stats.duplicates++;
-            continue;
-          }
-          if (compareRows(lastOut, r) > 0) stats.outOfOrder++;
-        }
-        lastOut = r;
-        page.push(r);
-      }
-      stats.pages++;
-      stats.rows += page.length;
-      return page;
-    },
-    async close() {
-      rowsDone = fileDone = true;
-      data = Buffer.alloc(0);
-      window = [];
-      await fh?.close();
-      fh = null;
-    },
-  };
-
-  /** The next row from the bytes in hand; undefined when more bytes are needed or the file is done. */
-  function nextRow(): RecordedRow | undefined {
-    for (;;) {
-      let nl = data.indexOf(10, pos);
-      if (nl < 0) {
-        if (!fileDone || pos >= data.length) return undefined;
-        nl = data.length; // the last line has no newline
-      }
-      const start = pos;
-      pos = nl + 1;
-      lineNo++;
-      if (nl === start) continue;
-      const row = parseLine(data.toString("utf8", start, nl));
-      if (row !== null) return row;
-    }
-  }
-
-  /** Read the next chunk; null when the caller should look again (or the rows are done). */
-  async function more(): Promise<null> {
-    if (fileDone) {
-      rowsDone = true;
-      return null;
-    }
-    fh ??= await open(path, "r");
-    const buf = Buffer.allocUnsafe(chunkBytes);
-    const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
-    const rest = data.subarray(pos);
-    data = rest.length > 0 ? Buffer.concat([rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-    pos = 0;
-    if (bytesRead === 0) {
-      fileDone = true;
-      await fh.close();
-      fh = null;
-    }
-    return null;
-  }
-
-  function parseLine(text: string): RecordedRow | null {
-    let x: unknown;
-    try {
-      x = JSON.parse(text);
-    } catch {
-      if (text.trim() === "") return null;
-      stats.badLines++;
-      reader.onBadLine?.(lineNo, "not JSON");
-      return null;
-    }
-    if (!isRow(x)) {
-      stats.badLines++;
-      reader.onBadLine?.(lineNo, "not a feed_events row (slot, signature, write_version, kind, payload, ts_ms)");
-      return null;
-    }
-    if (!inRange(x, o)) return null;
-    const mint = typeof x.mint === "string" ? x.mint : "";
-    return typeof x.payload === "string"
-      ? { slot: x.slot, signature: x.signature, write_version: x.write_version, kind: x.kind, mint, payload: x.payload, ts_ms: x.ts_ms }
-      : { slot: x.slot, signature: x.signature, write_version: x.write_version, kind: x.kind, mint, payload: "", parsed: x.payload, ts_ms: x.ts_ms };
-  }
-
-  return reader;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,10 +21,13 @@ import type { FeedEvent, TokenBalance } from "../types.js";
 /**
  * One recorded row: the `feed_events` columns. A JSONL line may embed the payload as JSON rather
  * than as a string of it; the reader then hands the parsed value over in `parsed` (and `payload`
- * is empty), so it is not parsed twice.
+ * is empty), so it is not parsed twice. A binary recording stores the event the payload decodes
+ * to (binary-rows.ts); its reader hands it over in `event` (and `payload` is empty).
  */
 export interface RecordedRow extends FeedEventRow {
   readonly parsed?: unknown;
+  /** What `feedEventOfRow` gives for this row, decoded when the recording was written. */
+  readonly event?: FeedEvent;
 }
 
 /** The payload as a value: the parsed one a reader kept, or the string parsed now (throws on bad JSON). */
@@ -109,6 +112,7 @@ const stringList = (x: unknown): x is string[] => Array.isArray(x) && x.every(is
 
 /** One raw row → its FeedEvent, or the reason it is not one. */
 export function feedEventOfRow(row: RecordedRow): FeedEvent | string {
+  if (row.event !== undefined) return row.event;
   let p: unknown;
   try {
     p = payloadOf(row);

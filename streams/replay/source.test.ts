@@ -6,37 +6,15 @@ import { lastValueFrom, tap, toArray } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { arrayBarReader, replayBars } from "./bars.js";
 import { ReplayClock } from "./clock.js";
-import { arrayReader, jsonlReader, type RowReader } from "./readers.js";
+import { jsonlReader } from "./file-readers.js";
+import { arrayReader, type RowReader } from "./readers.js";
 import { compareRows, feedEventOfRow, rawRowDecoder, type RecordedRow } from "./rows.js";
+import { account, OWNER, T0, transaction } from "./test-rows.js";
 import { newReplayStats, replayFeed } from "./source.js";
 import type { Bar, FeedEvent } from "../types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-replay-source-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const T0 = 1_735_689_600_000;
-const OWNER = "11111111111111111111111111111111";
-
-function account(slot: number, wv: number, pubkey = `acct${wv}`): RecordedRow {
-  const ts = T0 + (slot - 100) * 400;
-  return {
-    slot, signature: pubkey, write_version: wv, kind: "geyser.account", mint: "",
-    payload: JSON.stringify({ pubkey, owner: OWNER, data: Buffer.from([slot & 255, wv & 255]).toString("base64"), writeVersion: wv, tsEvent: ts, tsInit: ts + 5 }),
-    ts_ms: ts,
-  };
-}
-
-function transaction(slot: number, index: number): RecordedRow {
-  const ts = T0 + (slot - 100) * 400;
-  return {
-    slot, signature: `sig${slot}-${index}`, write_version: index, kind: "geyser.transaction", mint: "",
-    payload: JSON.stringify({
-      signature: `sig${slot}-${index}`, index, failed: false, accountKeys: [OWNER], logMessages: ["Program log: hi"],
-      preTokenBalances: [{ accountIndex: 0, mint: OWNER, owner: OWNER, amount: "12345678901234567890", decimals: 6 }], postTokenBalances: [], tsEvent: ts, tsInit: ts + 5,
-    }),
-    ts_ms: ts,
-  };
-}
 
 const label = (e: FeedEvent): string =>
   e.kind === "account" ? `a${e.update.slot}/${e.update.writeVersion}` : e.kind === "transaction" ? `t${e.update.slot}/${e.update.index}` : e.kind === "slot" ? `s${e.update.slot}` : e.kind;

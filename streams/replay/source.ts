@@ -123,9 +123,11 @@ export function replayFeed(o: ReplaySourceOptions): Observable<FeedEvent> {
       return undefined;
     };
 
+    // One array for every row's events: the next row is decoded only once the last one's were emitted.
+    const events: FeedEvent[] = [];
     const onRow = (row: RecordedRow): Promise<unknown> | undefined => {
       stats.rows++;
-      const events: FeedEvent[] = [];
+      events.length = 0;
       if (slots && row.slot > slot) {
         if (slot >= 0) events.push(slotOver(slot, slotMs));
         slot = row.slot;

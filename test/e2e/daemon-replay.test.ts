@@ -14,7 +14,7 @@ import { runReplay, type ReplayResult } from "../../runtime/replay/driver.js";
 import { simRecordingRows, writeRows } from "../../runtime/replay/jsonl.js";
 import { testConfig as replayConfig, testSim, testStrategy, testUsd, TEST_SOL_USD } from "../../runtime/replay/testing.js";
 import { startTestDaemon, type TestDaemon } from "../../runtime/daemon/testing.js";
-import { jsonlReader } from "../../streams/replay/readers.js";
+import { jsonlReader } from "../../streams/replay/file-readers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-daemon-replay-"));
 const recording = join(dir, "recorded.jsonl");

@@ -1,7 +1,7 @@
 /**
  * Flat memory: a range of any length streams through the replay with at most one page of rows
- * held, from ClickHouse (keyset pages) and from a JSONL file (chunked reads, bounded reorder
- * window). The bound is asserted on the readers' instrumented counter (`maxHeld`), not on RSS:
+ * held, from ClickHouse (keyset pages), from a JSONL file (chunked reads, bounded reorder
+ * window) and from a binary recording (chunked reads, in chain order). The bound is asserted on the readers' instrumented counter (`maxHeld`), not on RSS:
  * the range here is a few hundred pages long, and the counter proves it was never more than one.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,11 +10,12 @@ import { join } from "node:path";
 import { lastValueFrom, count } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ReplayClock } from "../../streams/replay/clock.js";
-import { clickHouseReader, jsonlReader, type RowReader } from "../../streams/replay/readers.js";
+import { binaryReader, jsonlReader } from "../../streams/replay/file-readers.js";
+import { clickHouseReader, type RowReader } from "../../streams/replay/readers.js";
 import type { RecordedRow } from "../../streams/replay/rows.js";
 import { newReplayStats, replayFeed } from "../../streams/replay/source.js";
 import { runReplay } from "../../runtime/replay/driver.js";
-import { simRecordingRows, writeRows } from "../../runtime/replay/jsonl.js";
+import { exportRows, simRecordingRows, writeRows } from "../../runtime/replay/jsonl.js";
 import { testConfig, testStrategy, testUsd } from "../../runtime/replay/testing.js";
 import { openStorage } from "../../runtime/storage/clickhouse.js";
 import { runMigrations } from "../../runtime/storage/migrations.js";
@@ -71,6 +72,21 @@ describe("a long range streams in flat memory", () => {
     expect(reader.stats.maxHeld).toBeLessThanOrEqual(PAGE);
     expect(reader.stats.outOfOrder).toBe(0);
     expect(r.events).toBe(ROWS + ROWS / 4); // every row, and a slot update closing each slot
+    expect(r.ordered).toBe(true);
+    expect(r.lastMs).toBe(T0 + (ROWS / 4 - 1) * 400);
+  });
+
+  it("from a binary recording: one page held at most, every row replayed in order", async () => {
+    const jsonl = join(dir, "long-for-binary.jsonl");
+    const path = join(dir, "long.bin");
+    await writeRows(jsonl, longRange());
+    await exportRows(jsonlReader(jsonl, { pageSize: PAGE }), path, "binary");
+    const reader = binaryReader(path, { pageSize: PAGE, chunkBytes: 64 * 1024 });
+    const r = await drain(reader);
+    expect(reader.stats.rows).toBe(ROWS);
+    expect(reader.stats.maxHeld).toBeLessThanOrEqual(PAGE);
+    expect(reader.stats.outOfOrder).toBe(0);
+    expect(r.events).toBe(ROWS + ROWS / 4);
     expect(r.ordered).toBe(true);
     expect(r.lastMs).toBe(T0 + (ROWS / 4 - 1) * 400);
   });

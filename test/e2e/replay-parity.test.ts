@@ -12,11 +12,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clickHouseReader, jsonlReader } from "../../streams/replay/readers.js";
+import { binaryReader, jsonlReader } from "../../streams/replay/file-readers.js";
+import { clickHouseReader } from "../../streams/replay/readers.js";
 import type { FeedEventRow } from "../../streams/sinks/rows.js";
 import { runReplay, type ReplayResult } from "../../runtime/replay/driver.js";
 import { runHash } from "../../runtime/replay/hash.js";
-import { writeRows } from "../../runtime/replay/jsonl.js";
+import { exportRows, writeRows } from "../../runtime/replay/jsonl.js";
 import { runPaperSession } from "../../runtime/replay/paper.js";
 import { testConfig, testSim, testStrategy, testUsd } from "../../runtime/replay/testing.js";
 import { openStorage } from "../../runtime/storage/clickhouse.js";
@@ -66,6 +67,19 @@ describe("replay of a recorded paper session", () => {
     // What replay had to rebuild: slot updates and chain order.
     expect(r.counters.replay?.slotUpdates).toBeGreaterThan(1_000);
     expect(r.counters.rows).toMatchObject({ bad: 0, skipped: 0, decoded: rows.length });
+  });
+
+  it("from a binary recording of it (payloads decoded once, at export) reproduces them too, and exports back to JSONL", async () => {
+    const bin = join(dir, "session.bin");
+    expect(await exportRows(jsonlReader(recording), bin, "binary")).toBe(rows.length);
+    const r = await runReplay({ config, strategy: testStrategy, usd: testUsd, reader: binaryReader(bin, { pageSize: 5_000 }) });
+    expect(r.log.transitions).toEqual(paper.log.transitions);
+    expect(r.log.intents).toEqual(paper.log.intents);
+    expect(r.hash).toBe(paper.hash);
+    expect(r.counters.rows).toMatchObject({ bad: 0, skipped: 0, decoded: rows.length });
+    const back = join(dir, "back.jsonl");
+    await exportRows(binaryReader(bin), back);
+    expect((await runReplay({ config, strategy: testStrategy, usd: testUsd, reader: jsonlReader(back) })).hash).toBe(paper.hash);
   });
 
   it("from ClickHouse (keyset pages, duplicates read once) reproduces them too", async () => {

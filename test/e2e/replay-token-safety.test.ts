@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMint, isMintData } from "../../chain/layouts/spl-mint.js";
 import { TOKEN_PROGRAM_ID } from "../../chain/layouts/programs.js";
-import { jsonlReader } from "../../streams/replay/readers.js";
+import { jsonlReader } from "../../streams/replay/file-readers.js";
 import type { FeedEventRow } from "../../streams/sinks/rows.js";
 import { runReplay, type ReplayResult } from "../../runtime/replay/driver.js";
 import { writeRows } from "../../runtime/replay/jsonl.js";

@@ -1,6 +1,6 @@
 /**
- * `alphagpt backtest`: replay recorded feed events (ClickHouse `feed_events`, or a JSONL file of
- * the same rows) through the daemon's own stream, scorer, position machines and paper executor
+ * `alphagpt backtest`: replay recorded feed events (ClickHouse `feed_events`, or a JSONL or binary
+ * recording of the same rows) through the daemon's own stream, scorer, position machines and paper executor
  * on a virtual clock, and write the report (runtime/replay). `--sweep FILE.json` runs several
  * configs over the same range in parallel worker threads and prints a summary table.
  */
@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError, loadConfig, type AppConfig } from "../../../config/index.js";
-import { clickHouseReader, jsonlReader, type ReaderStats } from "../../../streams/replay/readers.js";
+import { recordingReader } from "../../../streams/replay/file-readers.js";
+import { clickHouseReader, type ReaderStats } from "../../../streams/replay/readers.js";
 import { loadActiveStrategy, readStrategyAt, type ActiveStrategy } from "../../daemon/strategy.js";
 import { clickHouseBarReader } from "../../../streams/replay/bars.js";
 import { configSummary, runBacktest, type BacktestInput, type BacktestOutcome } from "../../replay/backtest.js";
@@ -93,7 +94,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
     .option("--from <time>", "first event (unix seconds or ISO date, inclusive)")
     .option("--to <time>", "end (unix seconds or ISO date, exclusive)")
     .option("--strategy <file>", "the strategy file to trade (default: the daemon's active strategy)")
-    .option("--events <file.jsonl>", "replay a JSONL file of feed_events rows instead of ClickHouse")
+    .option("--events <file>", "replay a recording (JSONL or binary feed_events rows) instead of ClickHouse")
     .option("--out <dir>", "report directory (default: <dataDir>/backtests/<hash>)")
     .option("--no-report", "print the summary only")
     .option("--sweep <file.json>", "a JSON array of config overrides to run in parallel over the same events")
@@ -134,7 +135,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
         input = { bars };
         sourceName = `ClickHouse bars (${intervalS}s${opts.source !== undefined ? `, ${opts.source}` : ""}; 4 ticks per bar)`;
       } else if (opts.events !== undefined) {
-        const rows = jsonlReader(resolve(opts.events), range);
+        const rows = await recordingReader(resolve(opts.events), range);
         reader = rows;
         input = rows;
       } else {
@@ -250,11 +251,11 @@ async function sweep(ctx: CliContext, opts: BacktestOptions, s: SweepSetup): Pro
     if (eventsPath === null) {
       // Load the range once, in this thread (the only one that may load chdb), for every worker.
       tmp = await mkdtemp(join(tmpdir(), "alphagpt-sweep-"));
-      eventsPath = join(tmp, "events.jsonl");
+      eventsPath = join(tmp, "events.bin");
       const storage = await openMigratedStorage(global);
       try {
         const kindPrefixes = [`${await feedSource(storage, s.fromMs, s.toMs, opts.source)}.`];
-        const n = await exportRows(clickHouseReader(storage, { ...(s.fromMs !== null ? { fromMs: s.fromMs } : {}), ...(s.toMs !== null ? { toMs: s.toMs } : {}), pageSize: s.pageSize, kindPrefixes }), eventsPath);
+        const n = await exportRows(clickHouseReader(storage, { ...(s.fromMs !== null ? { fromMs: s.fromMs } : {}), ...(s.toMs !== null ? { toMs: s.toMs } : {}), pageSize: s.pageSize, kindPrefixes }), eventsPath, "binary");
         ctx.io.stderr(`backtest: ${n.toLocaleString("en-US")} rows exported once for ${entries.length} configs on ${Math.min(workers, entries.length)} workers\n`);
       } finally {
         await storage.close();
