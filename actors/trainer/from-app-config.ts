@@ -35,6 +35,9 @@ export function trainerConfigFrom(training: AppConfig["training"], run: RunSpeci
     },
     optimizer: { lr: training.learningRate, weightDecay: training.weightDecay },
     lord: { rate: training.lordDecayRate, iterations: training.lordIterations },
+    reinforce: { riskSeeking: training.riskSeeking },
+    eliteSize: training.eliteSize,
+    pool: { ...defaultTrainerSettings.pool, candidatesPerStep: training.candidatesPerStep },
     ...run.overrides,
   };
 }

@@ -53,7 +53,8 @@ export class Selector {
     if (results.length !== picked.length) throw new Error(`validation returned ${results.length} results for ${picked.length} formulas`);
     picked.forEach(([key, { f, r }], i) => {
       const v = results[i]!;
-      this.#pool.offer({ tokens: [...f], key, score: v.score, trainReward: r, step, series: Float64Array.from(v.series) });
+      const score = this.#d.config.pool.selectBy === "worst" ? Math.min(v.score, r) : v.score;
+      this.#pool.offer({ tokens: [...f], key, score, trainReward: r, step, series: Float64Array.from(v.series) });
     });
     const best = this.#pool.best();
     if (best !== undefined && best.key !== this.#writtenKey) await this.#write(best, step);
