@@ -3,16 +3,28 @@
  * without ClickHouse: the simulated market (30 tokens, 10 days of 5-minute bars, seed 9, planted
  * signal 1), the tiny model and budget of that test's env (d 16, 2 heads, 1 layer x 2 loops,
  * batch 64, 24 steps, formulas of at most 8 tokens, lr 0.005), run for several training seeds.
- * Each run's best formula (the pool's best by validation, as in the strategy file) is scored on
- * the test split and compared with random search at the same budget: as many distinct random
- * valid formulas as the trainer sent to the evaluator, the best by validation, scored on test.
- * A win is a strictly higher test score. Prints one line per comparison and the win count.
+ * Each run's strategy (the pool's best, as in the strategy file) is scored on the test split and
+ * compared with random search at the same budget: as many distinct random valid formulas as the
+ * trainer sent to the evaluator, the best by validation, scored on test. A win is a strictly
+ * higher test score. With `--reference N`, each strategy also gets a win probability: the share
+ * of N random searches of 1,400 formulas (seeds 5000..) it beats, far less noisy than 3 draws.
  *
- *   node --import tsx bench/planted-search.bench.ts [--seeds 1-6] [--random 99,100,101]
- *     [--steps 24] [--batch 64] [--verbose]
+ *   node --import tsx bench/planted-search.bench.ts [--seeds 1-6] [--random 99,100,101|none]
+ *     [--reference 30] [--steps 24] [--batch 64] [--min-days D] [--over JSON] [--verbose]
  *
  * Any ALPHAGPT_* variable in the environment overrides the test's env (e.g.
- * ALPHAGPT_TRAINING_CANDIDATES_PER_STEP=64), so trainer settings can be compared without edits.
+ * ALPHAGPT_TRAINING_SELECT_BY=validation); `--over` merges JSON into the trainer config
+ * (e.g. '{"eliteSize":8}'); `--min-days` sets the scorer's reward horizon (training.rewardMinDays).
+ *
+ * Measured (2-core machine under load; seeds 1-12 --reference 30 --random none unless noted):
+ *   before (daily train Sharpe, --min-days 5, selectBy validation)  mean p(win) 0.42;
+ *                                          seeds 1-6 x random 99-101: 4 of 18 wins
+ *   hourly train reward (rewardMinDays 30), selectBy validation      0.54
+ *   + selectBy worst (the defaults now)                             0.65; 9 of 18 wins
+ *   ... with candidatesPerStep 16 or 64                             0.65, 0.65
+ *   ... with lr 0.01 / 0.02 (selectBy worst, 64 candidates)         0.58 / 0.54
+ *   ... with riskSeeking 0.1 / eliteSize 8 (64 candidates)          0.48 / 0.51
+ *   ... with entropyCoef 0.05                                       0.60
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -80,6 +80,7 @@ export const defaultConfig: AppConfig = {
     riskSeeking: 0,
     eliteSize: 0,
     candidatesPerStep: 8,
+    selectBy: "worst",
     rewardMinDays: 30,
     dModel: 64,
     layers: 2,

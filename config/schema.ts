@@ -130,6 +130,7 @@ export const AppConfigSchema = Schema.Struct({
     riskSeeking: Fraction,
     eliteSize: NonNegativeInt,
     candidatesPerStep: PositiveInt,
+    selectBy: Schema.Literals(["validation", "worst"]),
     rewardMinDays: NonNegative,
     dModel: PositiveInt,
     layers: PositiveInt,

@@ -37,7 +37,7 @@ export function trainerConfigFrom(training: AppConfig["training"], run: RunSpeci
     lord: { rate: training.lordDecayRate, iterations: training.lordIterations },
     reinforce: { riskSeeking: training.riskSeeking },
     eliteSize: training.eliteSize,
-    pool: { ...defaultTrainerSettings.pool, candidatesPerStep: training.candidatesPerStep },
+    pool: { ...defaultTrainerSettings.pool, candidatesPerStep: training.candidatesPerStep, selectBy: training.selectBy },
     ...run.overrides,
   };
 }

@@ -21,6 +21,8 @@ export interface TrainerVocab {
   readonly featureSet?: string;
 }
 
+export type SelectBy = "validation" | "worst";
+
 export interface PoolOptions {
   /** Formulas kept, best validation score first. */
   readonly size: number;
@@ -32,7 +34,7 @@ export interface PoolOptions {
    * What ranks the pool: "validation", the validation score; "worst", the lower of the train
    * reward and the validation score (a formula is as good as its worse period). Default validation.
    */
-  readonly selectBy?: "validation" | "worst";
+  readonly selectBy?: SelectBy;
 }
 
 export interface TrainerConfig {

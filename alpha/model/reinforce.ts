@@ -14,6 +14,8 @@
  * (a policy whose samples are mostly poor but sometimes excellent beats one that is always
  * mediocre). Rewards at or below the quantile get no policy gradient; the value head, when
  * trained, still fits every row, but is not subtracted (the quantile is the baseline).
+ * Off by default: it sharpens the search on the train reward, which pays only where that reward
+ * predicts out-of-sample scores (on the short e2e market it did not: bench/planted-search.bench.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { tokenLayout, type ModelConfig, type VocabSpec } from "./config.js";
