@@ -164,7 +164,7 @@ for (const seed of list(values.seeds)) {
   const [trained] = result.best === null ? [-Infinity] : await rewardOn("test", [result.best.tokens]);
   const p = reference.length === 0 ? NaN : reference.filter((x) => trained! > x).length / reference.length;
   if (reference.length > 0) winProbs.push(p);
-  console.log(`seed ${seed}: p(win) ${p.toFixed(2)} trained ${result.best?.rpn ?? "none"} validation ${result.best?.score.toFixed(2)} test ${trained!.toFixed(2)}; budget ${budget}; ${trainS.toFixed(1)} s`);
+  console.log(`seed ${seed}: ${reference.length > 0 ? `p(win) ${p.toFixed(2)} ` : ""}trained ${result.best?.rpn ?? "none"} validation ${result.best?.score.toFixed(2)} test ${trained!.toFixed(2)}; budget ${budget}; ${trainS.toFixed(1)} s`);
   for (const rs of values.random === "none" ? [] : list(values.random)) {
     const r = await randomSearch(rs, budget);
     const win = trained! > r.test;
@@ -177,4 +177,4 @@ for (const seed of list(values.seeds)) {
 await evaluator.close();
 const sorted = [...margins].sort((a, b) => a - b);
 const meanP = winProbs.reduce((a, b) => a + b, 0) / Math.max(1, winProbs.length);
-console.log(`wins ${wins}/${total}; mean p(win) vs reference ${meanP.toFixed(2)}; median margin ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`wins ${wins}/${total}${reference.length > 0 ? `; mean p(win) vs reference ${meanP.toFixed(2)}` : ""}; median margin ${sorted[Math.floor(sorted.length / 2)]?.toFixed(2)}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -24,7 +24,7 @@ export class ElitePool {
   #entries: (EliteEntry & { readonly key: string })[] = [];
 
   constructor(size: number, entries: readonly EliteEntry[] = []) {
-    this.#size = Math.max(0, size);
+    this.#size = Number.isFinite(size) ? Math.max(0, Math.floor(size)) : 0;
     this.offer(entries.map((e) => e.tokens), entries.map((e) => e.reward));
   }
 

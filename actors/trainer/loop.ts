@@ -39,17 +39,19 @@ export function stepRng(seed: number, step: number): Rng {
 /** What must match for a checkpoint to be resumed: everything that shapes the trajectory. */
 export function trainerConfigHash(config: TrainerConfig, policy: Policy): string {
   const v = config.vocab;
+  // Settings added later enter the hash only when on, so older checkpoints still resume.
+  const { riskSeeking, ...reinforce } = policy.reinforce;
   return stableHash({
     vocab: { size: v.size, arity: Array.from(v.arity), version: v.version, featureSet: v.featureSet ?? null },
     model: policy.config,
     optimizer: policy.optimizer,
     lord: policy.lord,
-    reinforce: policy.reinforce,
+    reinforce: riskSeeking > 0 ? policy.reinforce : reinforce,
     seed: config.seed,
     batchSize: config.batchSize,
     overlap: config.overlap,
     checkpointEvery: config.checkpointEvery,
-    eliteSize: config.eliteSize,
+    ...(config.eliteSize > 0 ? { eliteSize: config.eliteSize } : {}),
   });
 }
 
