@@ -102,7 +102,7 @@ const docs: Record<string, Doc> = {
   "training.riskSeeking": { doc: "Risk-seeking policy gradient (Petersen et al., DSR): learn only from each batch's top this share, with its quantile as baseline; 0 is plain REINFORCE with a value baseline." },
   "training.eliteSize": { doc: "Elite replay: the best formulas by train reward so far, up to this many, join every update beside the sampled batch; 0 disables." },
   "training.candidatesPerStep": { doc: "Best-rewarded new formulas per step sent to the validation split, where the pool (and the strategy) is chosen." },
-  "training.selectBy": { doc: "What ranks the validated pool, and so picks the strategy: validation (the validation score) or worst (the lower of train reward and validation score: a formula is only as good as its worse period)." },
+  "training.selectBy": { doc: "What ranks the validated pool, and so picks the strategy: validation (the validation score) or worst (the lower of train reward and validation score: a formula is only as good as its worse period; both are the same Sharpe while the splits are shorter than rewardMinDays)." },
   "training.rewardMinDays": { doc: "Fewest days a split must span for the trainer's reward and validation score to be its daily Sharpe; shorter splits use the hourly Sharpe (the alpha engine's own default is 5)." },
   "training.dModel": { doc: "Model width (upstream 64)." },
   "training.layers": { doc: "Distinct transformer layers (upstream 2)." },
