@@ -11,6 +11,12 @@ export interface AlphaScorerOptions {
   readonly validationSplit?: string;
   /** Longest formula the evaluator accepts (the policy's maxLen). */
   readonly maxLength?: number;
+  /**
+   * Fewest days a split must span for its reward to be the daily Sharpe (else the hourly one),
+   * for rewards and validation alike; default the engine's (5). A daily Sharpe of a handful of
+   * days ranks "hold everything" formulas on the split's drift above real signals.
+   */
+  readonly rewardMinDays?: number;
 }
 
 /** Per-bar returns from a cumulative log-return curve. */
@@ -52,13 +58,14 @@ export function alphaScorer(evaluator: AlphaEvaluator, options: AlphaScorerOptio
   const train = options.trainSplit ?? "train";
   const validation = options.validationSplit ?? "validation";
   const maxLength = options.maxLength === undefined ? {} : { maxLength: options.maxLength };
+  const minDays = options.rewardMinDays === undefined ? {} : { minDays: options.rewardMinDays };
   return {
     async evaluate(formulas: readonly Tokens[]) {
-      const results = await evaluate(formulas, { reward: { split: train }, ...maxLength });
+      const results = await evaluate(formulas, { reward: { split: train, ...minDays }, ...maxLength });
       return results.map((r) => r.reward);
     },
     async validate(formulas: readonly Tokens[]): Promise<Validation[]> {
-      const results = await evaluate(formulas, { reward: { split: validation }, curves: true, ...maxLength });
+      const results = await evaluate(formulas, { reward: { split: validation, ...minDays }, curves: true, ...maxLength });
       return results.map((r) => {
         const at = r.splits.findIndex((s) => s.split === validation);
         return { score: r.reward, series: increments(at < 0 ? undefined : r.curves?.[at]) };

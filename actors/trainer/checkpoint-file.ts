@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { decodeCheckpoint, encodeCheckpoint } from "../../alpha/model/checkpoint.js";
 import type { PolicySnapshot } from "../../alpha/model/policy.js";
 import { readIfExists, writeFileAtomic } from "./files.js";
+import type { EliteEntry } from "./elite.js";
 import type { PoolJson } from "./pool.js";
 
 export const CHECKPOINT_FILE = "trainer.ckpt";
@@ -17,6 +18,8 @@ export interface RunState {
   readonly configHash: string;
   readonly seed: number;
   readonly pool: PoolJson;
+  /** The elite replay's formulas (absent in checkpoints written before it existed). */
+  readonly elite?: readonly EliteEntry[];
   readonly savedAtMs: number;
 }
 

@@ -15,6 +15,9 @@ export interface RunSpecifics {
 }
 
 export function trainerConfigFrom(training: AppConfig["training"], run: RunSpecifics): TrainerConfig {
+  // A run manifest written before a key existed lacks it (`--resume` reads the manifest): such a
+  // key takes the behaviour the run had then, so the resumed run repeats the original.
+  const t: Partial<AppConfig["training"]> = training;
   return {
     ...defaultTrainerSettings,
     vocab: run.vocab,
@@ -35,6 +38,9 @@ export function trainerConfigFrom(training: AppConfig["training"], run: RunSpeci
     },
     optimizer: { lr: training.learningRate, weightDecay: training.weightDecay },
     lord: { rate: training.lordDecayRate, iterations: training.lordIterations },
+    reinforce: { riskSeeking: t.riskSeeking ?? 0 },
+    eliteSize: t.eliteSize ?? 0,
+    pool: { ...defaultTrainerSettings.pool, candidatesPerStep: t.candidatesPerStep ?? defaultTrainerSettings.pool.candidatesPerStep, selectBy: t.selectBy ?? "validation" },
     ...run.overrides,
   };
 }

@@ -77,6 +77,20 @@ describe("training loop", () => {
     expect(b.params).toEqual(a.params);
   });
 
+  it("resumes exactly with elite replay and risk-seeking on (the elites are checkpointed)", async () => {
+    const over = { eliteSize: 4, reinforce: { riskSeeking: 0.25 } };
+    const straight = await tempDir();
+    await runTraining(toyConfig(straight, { ...over, steps: 6 }), toyScorer(), { clock });
+    const split = await tempDir();
+    await runTraining(toyConfig(split, { ...over, steps: 3 }), toyScorer(), { clock });
+    expect(decodeCheckpoint<RunState>(await readFile(join(split, "trainer.ckpt"))).meta.elite).toHaveLength(4);
+    await runTraining(toyConfig(split, { ...over, steps: 6, resume: true }), toyScorer(), { clock });
+    const a = decodeCheckpoint<RunState>(await readFile(join(straight, "trainer.ckpt")));
+    const b = decodeCheckpoint<RunState>(await readFile(join(split, "trainer.ckpt")));
+    expect(b.snapshot.params).toEqual(a.snapshot.params);
+    expect(b.meta.elite).toEqual(a.meta.elite);
+  });
+
   it("restores the optimiser state it saved, bit for bit", async () => {
     const dir = await tempDir();
     const cfg = toyConfig(dir, { steps: 3 });

@@ -15,8 +15,9 @@ import { seededRng, type Rng } from "../../core/random.js";
 import { initBackend } from "../../alpha/model/backend.js";
 import { stableHash } from "../../alpha/model/config.js";
 import { Policy } from "../../alpha/model/policy.js";
-import type { SampledBatch } from "../../alpha/model/sample.js";
+import { concatBatches, formulaBatch, type SampledBatch } from "../../alpha/model/sample.js";
 import { checkpointPath, loadCheckpoint, saveCheckpoint } from "./checkpoint-file.js";
+import { ElitePool } from "./elite.js";
 import { FormulaPool } from "./pool.js";
 import { batchRewards, RewardCache, rewardStats, type BatchRewards } from "./rewards.js";
 import { Selector } from "./selection.js";
@@ -38,16 +39,19 @@ export function stepRng(seed: number, step: number): Rng {
 /** What must match for a checkpoint to be resumed: everything that shapes the trajectory. */
 export function trainerConfigHash(config: TrainerConfig, policy: Policy): string {
   const v = config.vocab;
+  // Settings added later enter the hash only when on, so older checkpoints still resume.
+  const { riskSeeking, ...reinforce } = policy.reinforce;
   return stableHash({
     vocab: { size: v.size, arity: Array.from(v.arity), version: v.version, featureSet: v.featureSet ?? null },
     model: policy.config,
     optimizer: policy.optimizer,
     lord: policy.lord,
-    reinforce: policy.reinforce,
+    reinforce: riskSeeking > 0 ? policy.reinforce : reinforce,
     seed: config.seed,
     batchSize: config.batchSize,
     overlap: config.overlap,
     checkpointEvery: config.checkpointEvery,
+    ...(config.eliteSize > 0 ? { eliteSize: config.eliteSize } : {}),
   });
 }
 
@@ -76,12 +80,14 @@ export async function runTraining(config: TrainerConfig, scorer: FormulaScorer, 
     const strategyPath = config.strategyPath ?? join(config.outDir, STRATEGY_FILE);
     let step = 0;
     let pool = new FormulaPool(config.pool.size, config.pool.maxCorrelation);
+    let elite = new ElitePool(config.eliteSize);
     if (config.resume) {
       const loaded = await loadCheckpoint(ckptPath, configHash);
       if (loaded !== undefined) {
         policy.restore(loaded.snapshot);
         step = loaded.state.step;
         pool = FormulaPool.fromJSON(loaded.state.pool, config.pool.size, config.pool.maxCorrelation);
+        elite = new ElitePool(config.eliteSize, loaded.state.elite ?? []);
         emit({ type: "resumed", step, path: ckptPath });
       }
     }
@@ -124,10 +130,15 @@ export async function runTraining(config: TrainerConfig, scorer: FormulaScorer, 
         sampleMs += next.sampleMs;
       }
       const tu = performance.now();
-      const stats = policy.update(cur.batch, r.rewards);
+      elite.offer(cur.batch.formulas, r.rewards);
+      const replay = elite.replay(cur.batch.formulas);
+      const stats =
+        replay.formulas.length === 0
+          ? policy.update(cur.batch, r.rewards)
+          : policy.update(concatBatches(cur.batch, formulaBatch(replay.formulas, policy.vocab, policy.grammar)), Float64Array.from([...r.rewards, ...replay.rewards]));
       const updateMs = performance.now() - tu;
       if (ckptNow) {
-        const state = { step: done, configHash, seed: config.seed, pool: selector.pool.toJSON(), savedAtMs: hooks.clock.now() };
+        const state = { step: done, configHash, seed: config.seed, pool: selector.pool.toJSON(), elite: elite.toJSON(), savedAtMs: hooks.clock.now() };
         await saveCheckpoint(ckptPath, policy.snapshot(), state);
         emit({ type: "checkpoint", step: done, path: ckptPath });
       }

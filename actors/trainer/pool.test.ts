@@ -22,6 +22,16 @@ describe("formula pool", () => {
     expect(p.offer(entry("1", 9, [0, 0, 0, 1]))).toBe(false); // already in
   });
 
+  it("ranks by `rank` when an entry has one (the selector's worst-of score), keeping the validation score", () => {
+    const p = new FormulaPool(3, 0.9);
+    p.offer({ ...entry("0", 5, [1, 0, 0, 1]), rank: 1 }); // great on validation, poor on train
+    p.offer({ ...entry("1", 3, [0, 1, 0, 0]), rank: 3 });
+    p.offer({ ...entry("2", 2, [0, 0, 1, 0]), rank: 2 });
+    expect(p.entries().map((e) => e.key)).toEqual(["1", "2", "0"]);
+    expect(p.best()!.score).toBe(3);
+    expect(FormulaPool.fromJSON(p.toJSON(), 3, 0.9).entries().map((e) => e.rank)).toEqual([3, 2, 1]);
+  });
+
   it("admits a near-duplicate only if it beats every member it correlates with, then replaces them", () => {
     const p = new FormulaPool(5, 0.9);
     p.offer(entry("a", 2, [1, 2, 3, 4]));

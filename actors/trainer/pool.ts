@@ -1,6 +1,7 @@
 /**
- * The pool of best formulas, ranked by validation score (never the train reward the policy
- * optimised: upstream picked its "king" in-sample, §17 H1). A correlation filter keeps it
+ * The pool of best formulas, ranked by validation score (never the train reward alone, which the
+ * policy optimised: upstream picked its "king" in-sample, §17 H1), or by a rank the selector
+ * derives from it (the worse of train reward and validation score, selection.ts). A correlation filter keeps it
  * diverse: a newcomer whose validation series is nearly the same as members' (|ρ| above the
  * limit) enters only by beating all of them, and then replaces them.
  */
@@ -9,7 +10,10 @@ import type { Tokens } from "./types.js";
 export interface PoolEntry {
   readonly tokens: number[];
   readonly key: string;
+  /** Validation score. */
   readonly score: number;
+  /** What the pool is ordered by, when not the validation score. */
+  readonly rank?: number;
   readonly trainReward: number;
   readonly step: number;
   readonly series: Float64Array;
@@ -49,6 +53,8 @@ export function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return sab / Math.sqrt(saa * sbb);
 }
 
+const rankOf = (e: PoolEntry): number => e.rank ?? e.score;
+
 export class FormulaPool {
   readonly #size: number;
   readonly #maxCorr: number;
@@ -61,12 +67,12 @@ export class FormulaPool {
 
   /** Offer a validated formula; true when it entered the pool. */
   offer(e: PoolEntry): boolean {
-    if (!Number.isFinite(e.score) || this.#entries.some((x) => x.key === e.key)) return false;
+    if (!Number.isFinite(e.score) || !Number.isFinite(rankOf(e)) || this.#entries.some((x) => x.key === e.key)) return false;
     const clash = e.series.length === 0 ? [] : this.#entries.filter((x) => x.series.length > 0 && Math.abs(correlation(x.series, e.series)) > this.#maxCorr);
-    if (clash.some((x) => x.score >= e.score)) return false;
+    if (clash.some((x) => rankOf(x) >= rankOf(e))) return false;
     const next = this.#entries.filter((x) => !clash.includes(x));
     next.push(e);
-    next.sort((a, b) => b.score - a.score || a.step - b.step);
+    next.sort((a, b) => rankOf(b) - rankOf(a) || a.step - b.step);
     if (next.length > this.#size) next.length = this.#size;
     const entered = next.includes(e);
     if (entered) this.#entries = next;

@@ -1,7 +1,10 @@
 /**
  * Out-of-sample selection: each step the best-rewarded formulas not seen before go to the
- * validation split; the pool keeps the best by validation score; whenever the pool's best
- * changes, the strategy file is rewritten atomically.
+ * validation split; the pool keeps the best by validation score (or, with `selectBy: "worst"`,
+ * by the worse of train reward and validation score: a formula is only as good as its worse
+ * period, which discounts both a lucky validation draw among many candidates and a formula the
+ * policy overfitted to the train split); whenever the pool's best changes, the strategy file is
+ * rewritten atomically.
  */
 import { FormulaPool, type PoolEntry } from "./pool.js";
 import { formulaKey } from "./rewards.js";
@@ -53,7 +56,8 @@ export class Selector {
     if (results.length !== picked.length) throw new Error(`validation returned ${results.length} results for ${picked.length} formulas`);
     picked.forEach(([key, { f, r }], i) => {
       const v = results[i]!;
-      this.#pool.offer({ tokens: [...f], key, score: v.score, trainReward: r, step, series: Float64Array.from(v.series) });
+      const rank = this.#d.config.pool.selectBy === "worst" ? { rank: Math.min(v.score, r) } : {};
+      this.#pool.offer({ tokens: [...f], key, score: v.score, ...rank, trainReward: r, step, series: Float64Array.from(v.series) });
     });
     const best = this.#pool.best();
     if (best !== undefined && best.key !== this.#writtenKey) await this.#write(best, step);

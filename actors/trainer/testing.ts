@@ -61,6 +61,7 @@ export function toyConfig(outDir: string, over: Partial<TrainerConfig> = {}): Tr
     pool: { size: 4, maxCorrelation: 0.95, candidatesPerStep: 4 },
     overlap: true,
     rewardCacheSize: 10_000,
+    eliteSize: 0,
     stableRankEvery: 2,
     dataWindow: { fromMs: 0, toMs: 1, note: "toy" },
     ...over,

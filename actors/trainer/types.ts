@@ -21,6 +21,8 @@ export interface TrainerVocab {
   readonly featureSet?: string;
 }
 
+export type SelectBy = "validation" | "worst";
+
 export interface PoolOptions {
   /** Formulas kept, best validation score first. */
   readonly size: number;
@@ -28,6 +30,11 @@ export interface PoolOptions {
   readonly maxCorrelation: number;
   /** Best-rewarded new formulas per step sent to validation. */
   readonly candidatesPerStep: number;
+  /**
+   * What ranks the pool: "validation", the validation score; "worst", the lower of the train
+   * reward and the validation score (a formula is as good as its worse period). Default validation.
+   */
+  readonly selectBy?: SelectBy;
 }
 
 export interface TrainerConfig {
@@ -57,6 +64,11 @@ export interface TrainerConfig {
   readonly overlap: boolean;
   /** Reward cache across steps (formulas are deterministic given the data): entries kept. */
   readonly rewardCacheSize: number;
+  /**
+   * Elite replay: the best formulas by train reward so far, up to this many, join every update
+   * beside the sampled batch (elite.ts); 0 disables.
+   */
+  readonly eliteSize: number;
   /** Stable rank is measured every this many steps (power iteration is cheap, not free). */
   readonly stableRankEvery: number;
   /** Recorded verbatim in the strategy file: the data the rewards came from. */
@@ -70,6 +82,7 @@ export const defaultTrainerSettings = {
   pool: { size: 10, maxCorrelation: 0.9, candidatesPerStep: 8 },
   overlap: true,
   rewardCacheSize: 200_000,
+  eliteSize: 0,
   stableRankEvery: 10,
 } as const satisfies Partial<TrainerConfig>;
 

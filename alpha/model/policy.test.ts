@@ -4,6 +4,7 @@ import { seededRng } from "../../core/random.js";
 import { vocabulary } from "../vocab.js";
 import { initBackend } from "./backend.js";
 import { Policy } from "./policy.js";
+import { policyAdvantages, rewardQuantile } from "./reinforce.js";
 
 const vocab = vocabulary("basic");
 const DEV = vocab.ids.get("DEV")!;
@@ -60,6 +61,34 @@ describe("REINFORCE on a toy reward", () => {
         p.stableRank();
       }
       expect(tf.memory().numTensors).toBe(held);
+    } finally {
+      p.dispose();
+    }
+  });
+});
+
+describe("risk-seeking policy gradient", () => {
+  it("weights only the rows above the (1 - epsilon) quantile, by their excess over it", () => {
+    const r = [5, 1, 9, 3, 7, 2, 10, 4, 8, 6];
+    expect(rewardQuantile(r, 0.8)).toBe(8);
+    const { advantages, kept } = policyAdvantages(r, 0.2);
+    expect(kept).toBe(2); // 9 and 10
+    const nonZero = [...advantages.keys()].filter((i) => advantages[i] !== 0);
+    expect(nonZero).toEqual([2, 6]);
+    expect(advantages[6]! / advantages[2]!).toBeCloseTo(2, 5); // (10 - 8) / (9 - 8)
+    expect(policyAdvantages(new Array(10).fill(3), 0.2).kept).toBe(0);
+    // epsilon 0 is plain REINFORCE: normalised rewards, every row kept
+    expect(policyAdvantages(r, 0).kept).toBe(10);
+  });
+
+  it("learns the toy reward too", () => {
+    const p = new Policy({ vocab, model, seed: 5, optimizer: { lr: 5e-3 }, reinforce: { riskSeeking: 0.25 } });
+    try {
+      for (let step = 0; step < 25; step++) {
+        const s = p.sample(64, seededRng(1000 + step));
+        expect(Number.isFinite(p.update(s, s.formulas.map(devShare)).loss)).toBe(true);
+      }
+      expect(mean(p.sample(256, seededRng(2)).formulas.map(devShare))).toBeGreaterThan(0.6);
     } finally {
       p.dispose();
     }

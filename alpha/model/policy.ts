@@ -9,7 +9,7 @@ import { defaultModelConfig, validateModelConfig, type ModelConfig, type VocabSp
 import { buildGrammar, type Grammar } from "./grammar.js";
 import { applyLord, defaultLordOptions, type LordOptions } from "./lord.js";
 import { createParams, type PolicyParams } from "./params.js";
-import { defaultReinforceOptions, normaliseRewards, reinforceLoss, teacherInputs, type ReinforceOptions } from "./reinforce.js";
+import { defaultReinforceOptions, normaliseRewards, policyAdvantages, reinforceLoss, teacherInputs, type ReinforceOptions } from "./reinforce.js";
 import { sampleFormulas, type SampledBatch } from "./sample.js";
 import { stableRanks, type StableRankReport } from "./stable-rank.js";
 
@@ -78,9 +78,11 @@ export class Policy {
     if (rewards.length !== batch.batch) throw new Error(`${rewards.length} rewards for ${batch.batch} samples`);
     const inputs = teacherInputs(batch, this.config, this.vocab);
     const norm = normaliseRewards(rewards);
+    const eps = this.reinforce.riskSeeking;
+    const advantages = eps > 0 && eps < 1 ? policyAdvantages(rewards, eps).advantages : norm;
     let parts: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const l = reinforceLoss(this.params, this.config, this.vocab, inputs, norm, this.reinforce);
+      const l = reinforceLoss(this.params, this.config, this.vocab, inputs, norm, this.reinforce, advantages);
       parts = [tf.keep(l.policy), tf.keep(l.entropy), tf.keep(l.value)];
       return l.total;
     }, this.params.list());

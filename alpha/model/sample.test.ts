@@ -7,6 +7,7 @@ import { initBackend } from "./backend.js";
 import { defaultModelConfig, tokenLayout } from "./config.js";
 import { buildGrammar, checkFormula } from "./grammar.js";
 import { Policy } from "./policy.js";
+import { concatBatches, formulaBatch } from "./sample.js";
 
 const vocab = vocabulary("basic");
 const model = { dModel: 16, heads: 2, ffnHidden: 24, layers: 1, loops: 2, routerHidden: 8 };
@@ -98,5 +99,23 @@ describe("grammar-masked sampling", () => {
     } finally {
       short.dispose();
     }
+  });
+
+  it("rebuilds a batch of given formulas exactly as the sampler recorded it, and concatenates batches", () => {
+    const s = policy.sample(48, seededRng(21));
+    const g = buildGrammar(vocab, defaultModelConfig.maxLen);
+    const f = formulaBatch(s.formulas, vocab, g);
+    expect(f.actions).toEqual(s.actions);
+    expect(f.steps).toEqual(s.steps);
+    expect(f.masks).toEqual(s.masks);
+    const both = concatBatches(s, formulaBatch(s.formulas.slice(0, 5), vocab, g));
+    expect(both.batch).toBe(53);
+    expect(both.formulas.slice(48)).toEqual(s.formulas.slice(0, 5));
+    const L = defaultModelConfig.maxLen;
+    expect(both.actions.subarray(48 * L)).toEqual(s.actions.subarray(0, 5 * L));
+    // A formula the grammar would not produce is refused.
+    const [add, ret] = [vocab.ids.get("ADD")!, vocab.ids.get("RET")!];
+    expect(() => formulaBatch([[ret, add]], vocab, g)).toThrow(/grammar/);
+    expect(() => formulaBatch([[ret, ret]], vocab, g)).toThrow(/grammar/);
   });
 });

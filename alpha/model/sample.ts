@@ -99,3 +99,52 @@ export function sampleFormulas(p: PolicyParams, cfg: ModelConfig, vocab: VocabSp
   }
   return { batch: B, formulas, actions, steps, masks, logProb, meanEntropy: scored > 0 ? entropySum / scored : 0 };
 }
+
+/**
+ * A batch of given formulas in the sampler's layout (actions with END, scored steps, the grammar
+ * masks each position had), so the update can learn from formulas that were not sampled this
+ * step, e.g. a replay of the best found so far. `logProb` is 0: it is not known without a pass.
+ * Throws on a formula the grammar would not have produced.
+ */
+export function formulaBatch(formulas: readonly (readonly number[])[], vocab: VocabSpec, grammar: Grammar): SampledBatch {
+  const { end, outputSize: V } = tokenLayout(vocab);
+  const L = grammar.maxLen;
+  const B = formulas.length;
+  const actions = new Int32Array(B * L);
+  const steps = new Int32Array(B);
+  const masks = new Uint8Array(B * L * V);
+  formulas.forEach((f, b) => {
+    if (f.length === 0 || f.length > L) throw new Error(`formula ${f.join(",")} has ${f.length} tokens, not 1..${L}`);
+    let depth = 0;
+    const n = Math.min(L, f.length + 1);
+    for (let t = 0; t < n; t++) {
+      const a = t < f.length ? f[t]! : end;
+      const allowed = grammar.mask(depth, t);
+      if (allowed[a] !== 1) throw new Error(`formula ${f.join(",")} is not in the grammar at position ${t}`);
+      masks.set(allowed, (b * L + t) * V);
+      actions[b * L + t] = a;
+      if (a !== end) depth = depth - vocab.arity[a]! + 1;
+    }
+    steps[b] = n;
+  });
+  return { batch: B, formulas: formulas.map((f) => [...f]), actions, steps, masks, logProb: new Float64Array(B), meanEntropy: 0 };
+}
+
+/** Two batches as one (rows of `a`, then rows of `b`); the entropy is `a`'s. */
+export function concatBatches(a: SampledBatch, b: SampledBatch): SampledBatch {
+  const cat = <T extends Int32Array | Uint8Array | Float64Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x, 0);
+    out.set(y, x.length);
+    return out;
+  };
+  return {
+    batch: a.batch + b.batch,
+    formulas: [...a.formulas, ...b.formulas],
+    actions: cat(a.actions, b.actions, (n) => new Int32Array(n)),
+    steps: cat(a.steps, b.steps, (n) => new Int32Array(n)),
+    masks: cat(a.masks, b.masks, (n) => new Uint8Array(n)),
+    logProb: cat(a.logProb, b.logProb, (n) => new Float64Array(n)),
+    meanEntropy: a.meanEntropy,
+  };
+}

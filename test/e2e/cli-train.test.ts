@@ -39,6 +39,23 @@ const env: Record<string, string> = {
   ALPHAGPT_TRAINING_SEED: "1",
 };
 
+const RANDOM_SEEDS = [99, 100, 101, 102, 103];
+
+/** `n` distinct random valid formulas of 1..MAX_LEN tokens. */
+function distinctRandomFormulas(seed: number, n: number): number[][] {
+  const rng = seededRng(seed);
+  const seen = new Set<string>();
+  const out: number[][] = [];
+  while (out.length < n) {
+    const f = randomFormulaTokens(rng, 1 + randInt(rng, MAX_LEN));
+    if (!seen.has(f.join(","))) {
+      seen.add(f.join(","));
+      out.push(f);
+    }
+  }
+  return out;
+}
+
 async function run(args: string[], onStderr?: (t: string) => void) {
   let stdout = "";
   let stderr = "";
@@ -108,13 +125,16 @@ describe("alphagpt train", () => {
     expect(rows.strategies.map((x) => x.formula)).toContain(history.best!.rpn);
   });
 
-  // Deterministic (seeded), but one instance: at this reduced budget (~1,400 formulas) the margin
-  // is not robust across training seeds. Measured on this market: training seeds 1-6 against 3
-  // random-baseline seeds won 8 of 18 comparisons; seed 1 (used here) wins all three (test reward
-  // about 50.6 vs 39.1, 43.2, 38.8). The policy barely leaves uniform in 24 steps, the planted
-  // signal is found by random search too (RET, PRESSURE, DEV all carry it), and a 2-day test
-  // split's Sharpe is noisy; 60 steps, zero costs or longer formulas did not make it robust either.
-  it("finds a formula whose test score beats the best of as many random valid formulas", async () => {
+  // Random search with the trainer's evaluation budget (as many distinct valid formulas as the
+  // trainer sent to the evaluator), picked the same way (validation) and scored on test, for five
+  // random seeds: the trained formula must beat their median, so no single lucky draw decides.
+  // Here: test 50.6 against 39.1, 53.8, 44.5, 40.0 and 50.9 (three of five). The random searches
+  // find the planted signal too (seed 103 picks `RET ABS PRESSURE MUL`), and a 2-day test split
+  // is noisy: across training seeds this is a tendency, not a certainty. bench/planted-search
+  // measures it: training seeds 1-12 against 30 random searches of 1,400 formulas win with mean
+  // probability 0.65 (0.42 before the hourly train reward and the worst-of selection), seeds 1-6
+  // against random seeds 99-101 win 9 of 18 comparisons (4 of 18 before).
+  it("finds a formula whose test score beats random search with the same budget", async () => {
     const panel = await withStorage((s) => loadPanel(s, { intervalS: 300, maxTokens: config.alpha.maxTokens }));
     const evaluator = await AlphaEvaluator.create(createContext(panel, alphaContextOptions(config)), { workers: 0 });
     try {
@@ -123,12 +143,14 @@ describe("alphagpt train", () => {
       const budget = history.points.reduce((n, p) => n + p.evaluated, 0);
       expect(budget).toBeGreaterThan(100);
       const [trained] = await rewardOn("test", [strategyFile.formula.tokens]);
-      // Random search with the trainer's evaluation budget, selected the same way (validation).
-      const rng = seededRng(99);
-      const random = Array.from({ length: budget }, () => randomFormulaTokens(rng, 1 + randInt(rng, MAX_LEN)));
-      const val = await rewardOn("validation", random);
-      const [randomTest] = await rewardOn("test", [random[val.indexOf(Math.max(...val))]!]);
-      expect(trained!).toBeGreaterThan(randomTest!);
+      const randomTest: number[] = [];
+      for (const seed of RANDOM_SEEDS) {
+        const random = distinctRandomFormulas(seed, budget);
+        const val = await rewardOn("validation", random);
+        randomTest.push((await rewardOn("test", [random[val.indexOf(Math.max(...val))]!]))[0]!);
+      }
+      const median = [...randomTest].sort((a, b) => a - b)[Math.floor(RANDOM_SEEDS.length / 2)]!;
+      expect(trained!, `trained ${trained} vs random ${randomTest.join(", ")}`).toBeGreaterThan(median);
     } finally {
       await evaluator.close();
     }

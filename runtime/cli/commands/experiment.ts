@@ -198,7 +198,7 @@ async function lordExperiment(ctx: CliContext, opts: LordExperimentOptions): Pro
   let bar: Progress | undefined;
   let interrupted: NodeJS.Signals | undefined;
   try {
-    const scorer = alphaScorer(evaluator, { maxLength });
+    const scorer = alphaScorer(evaluator, { maxLength, rewardMinDays: training.rewardMinDays });
     const vocab = vocabulary(config.alpha.featureSet);
     let done = 0;
     let backendShown = false;

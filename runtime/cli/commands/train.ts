@@ -368,7 +368,7 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
       }
     };
 
-    const outcome = await runTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen }), { onEvent, signals: { io } });
+    const outcome = await runTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen, rewardMinDays: config.training.rewardMinDays }), { onEvent, signals: { io } });
     bar?.stop();
     await saveRunHistory("the run history", async () => {});
     const result = outcome.result;

@@ -163,7 +163,7 @@ export function trainerChild(o: TrainerChildOptions): TrainerChild {
         const point = { step: e.step, bestScore: e.bestScore ?? Number.NaN, meanScore: e.reward.mean };
         update({ step: e.step, totalSteps: e.steps, bestScore: e.bestScore, bestInfix: e.bestFormula, history: [...snap.history, point].slice(-HISTORY_POINTS) });
       };
-      const handle = startTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen }), { onEvent });
+      const handle = startTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen, rewardMinDays: config.training.rewardMinDays }), { onEvent });
       inst.handle = handle;
       inst.lastHeard = o.clock.now();
       let result;
