@@ -5,21 +5,11 @@
  * trades or earns on an invalid cell. Gaps and the time after a token's last bar carry the last
  * close forward with zero volume (a flat, untraded bar) and are invalid too.
  */
+import type { TokenBar } from "../core/bar.js";
 import { Column, sharedF32, sharedF64, sharedI32, sharedU8 } from "./shared.js";
 
-export interface BarInput {
-  readonly mint: string;
-  /** Bar open time, unix seconds. */
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  /** Traded volume in USD. */
-  readonly volume: number;
-  readonly liquidity: number | null;
-  readonly fdv: number | null;
-}
+/** One token's bar, as the engine reads it. */
+export type BarInput = TokenBar;
 
 /**
  * Where a bar has no liquidity (the GeckoTerminal dataset has none): a volume proxy, pool

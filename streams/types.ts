@@ -3,6 +3,8 @@
  * shapes; decoders turn them into `MarketEvent`s (price ticks and trades per mint). `tsEvent` is
  * venue time, `tsInit` our clock when we received it (both unix ms).
  */
+import type { BarRow } from "../core/bar.js";
+
 export type Dex = "pumpfun" | "pumpswap" | "raydium-amm-v4" | "raydium-cpmm";
 
 export interface AccountUpdate {
@@ -120,24 +122,5 @@ export interface Out<T> {
   push(item: T): unknown;
 }
 
-/**
- * One OHLCV bar, in USD; the same shape as the storage `bars` row (runtime/storage BarRow), so a
- * sink writes it as is. `ts` is the open time in unix seconds.
- */
-export interface Bar {
-  readonly interval_s: number;
-  readonly mint: string;
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly liquidity: number | null;
-  readonly fdv: number | null;
-  readonly trades: number;
-  readonly lowprec: number;
-  readonly source: string;
-  /** A correction carries a higher version than the bar it replaces. */
-  readonly version: number;
-}
+/** One OHLCV bar, in USD: the stored `bars` row (core/bar.ts), so a sink writes it as is. */
+export type Bar = BarRow;

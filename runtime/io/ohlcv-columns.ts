@@ -13,6 +13,7 @@
  *   lowprec (optional)          0 or 1; empty = 0
  *   symbol (optional)           free text (pair name such as `CBRL / SOL`)
  */
+import type { TokenBar } from "../../core/bar.js";
 import type { CsvIssue } from "./errors.js";
 
 export const REQUIRED_COLUMNS = ["ts", "open", "high", "low", "close", "volume"] as const;
@@ -55,17 +56,9 @@ export function resolveHeader(fields: readonly string[], allowUnknown: boolean):
 }
 
 /** One validated row, before the file-level checks. */
-export interface OhlcvRecord {
+export interface OhlcvRecord extends Omit<TokenBar, "mint"> {
   readonly line: number;
   readonly key: string;
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly liquidity: number | null;
-  readonly fdv: number | null;
   readonly trades: number;
   readonly lowprec: 0 | 1;
   readonly symbol: string;

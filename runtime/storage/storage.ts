@@ -5,6 +5,11 @@
  * Every method rejects only with the tagged errors of `./errors.ts` (`StorageError`), so callers
  * can decide by `retryable` / `_tag` without looking at driver messages.
  */
+import type { BarRow } from "../../core/bar.js";
+
+/** One OHLCV bar as stored in the `bars` table (core/bar.ts). */
+export type { BarRow };
+
 export interface Storage {
   /** Where the data lives, for logs: `embedded:<dir>` or the server URL without credentials. */
   readonly target: string;
@@ -50,28 +55,6 @@ export interface StorageLogger {
   error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
-/** One OHLCV bar as stored in the `bars` table. `ts` is the bar's open time (unix seconds). */
-export interface BarRow {
-  readonly interval_s: number;
-  readonly mint: string;
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  /** Traded volume in USD. */
-  readonly volume: number;
-  /** Pool liquidity in USD at bar close; null where the source has none. */
-  readonly liquidity: number | null;
-  /** Fully diluted valuation in USD at bar close; null where the source has none. */
-  readonly fdv: number | null;
-  readonly trades: number;
-  /** 1 where the price resolution is coarser than 0.1% of the price. */
-  readonly lowprec: number;
-  readonly source: string;
-  /** ReplacingMergeTree version: a later write of the same key wins, a replay never double counts. */
-  readonly version: number;
-}
 
 /** One token (or pool, where the mint is unknown) as stored in the `tokens` table. */
 export interface TokenRow {
