@@ -1,7 +1,8 @@
 /**
  * The live Storage: `@clickhouse/client` over either a ClickHouse server (HTTP) or the embedded
  * engine (chdb, plugged in below the client as its `connection`). Everything above the
- * connection is the same code for both.
+ * connection is the same code for both, except encoded inserts: on chdb they take its raw
+ * insert (see openEmbedded), the writer's hot path.
  *
  * chdb pitfall (DESIGN.md): chdb must be loaded in exactly one thread per process. It is
  * imported lazily, only for `kind: "embedded"`, and refused off the main thread unless the
@@ -155,7 +156,7 @@ function configError(target: string, detail: string): StorageConfigError {
   return new StorageConfigError({ message: `open ${target} failed: ${detail}`, target, retryable: false });
 }
 
-/** A non-object-mode stream that yields the body as one string: no UTF-8 round trip on chdb. */
+/** The body as a one-chunk, non-object-mode stream: how the client takes a raw-format insert. */
 function stringStream(body: string): Readable {
   return new Readable({
     encoding: "utf8",
