@@ -2,7 +2,8 @@
  * Ingest benchmark: bar-shaped rows into embedded ClickHouse (chdb) through the BatchedWriter,
  * against a naive baseline run in the same process (one JSONEachRow insert per 1,000 rows through
  * the plain @clickhouse/client). Also compares insert formats through the client, which is how
- * TabSeparated was chosen (encode.ts).
+ * TabSeparated was chosen (encode.ts), and TabSeparated through chdb's raw insert, which is how
+ * the storage sends it on the embedded engine (clickhouse.ts).
  *
  *   node --import tsx bench/ingest.bench.ts [--rows 1000000] [--mints 200] [--skip-formats]
  *
@@ -102,7 +103,7 @@ try {
 
   if (!args["skip-formats"]) {
     const sample = bars.slice(0, Math.min(200_000, ROWS));
-    console.log(`\ninsert formats through @clickhouse/client, ${fmt(sample.length)} rows in batches of 50,000 (encode + insert):`);
+    console.log(`\ninsert formats, ${fmt(sample.length)} rows in batches of 50,000 (encode + insert):`);
     await storage.exec("CREATE TABLE IF NOT EXISTS bars_formats AS bars");
     const formats: Array<[string, (b: BarRow[]) => Promise<unknown>]> = [
       ["JSONEachRow (client encodes objects)", (b) => client.insert({ table: "bars_formats", values: b, format: "JSONEachRow", clickhouse_settings: INSERT_SETTINGS })],
@@ -118,6 +119,7 @@ try {
           return client.insert({ table: "bars_formats", columns, values, format: "TabSeparated", clickhouse_settings: INSERT_SETTINGS });
         },
       ],
+      ["TabSeparated, chdb raw insert (writer's path)", (b) => storage.insertEncoded(encodeRows("bars_formats", b, columns))],
     ];
     for (const [label, insert] of formats) {
       await storage.exec("TRUNCATE TABLE bars_formats");

@@ -41,127 +41,30 @@
  *
  * One writer per spool directory (`<spoolDir>/<table>`): enforced within a process; across
  * processes, give each its own spoolDir.
+ *
+ * This file is the writer's loop and its health states; its parts live beside it: options and
+ * stats (writer-options.ts), encoded chunks and durable tickets (chunks.ts), the bounded buffer
+ * and flush policy (write-buffer.ts), retried inserts (insert-retry.ts), outage probes
+ * (probe.ts), flush/drain waiters (waiters.ts) and the spool (spool.ts).
  */
 import { join, resolve } from "node:path";
-import { Cause, Effect, Exit, Option } from "effect";
-import { systemClock, type Clock } from "../../core/clock.js";
-import { seededRng, type Rng } from "../../core/random.js";
-import { columnsOf, concatBatches, encodeRows } from "./encode.js";
-import { classifyError, SpoolFullError, StorageClosedError, StorageConfigError, type StorageError } from "./errors.js";
-import { INSERT_BACKOFF, PROBE_BACKOFF, storageRetrySchedule, type BackoffPolicy } from "./retry.js";
+import type { Clock } from "../../core/clock.js";
+import { attachTicket, encodeChunks, settleChunks, type Chunk } from "./chunks.js";
+import { columnsOf } from "./encode.js";
+import { consoleLogger } from "./console-logger.js";
+import { SpoolFullError, StorageClosedError, StorageConfigError, type StorageError } from "./errors.js";
+import { insertWithRetry, isBadData, type InsertOutcome, type InsertRetry } from "./insert-retry.js";
+import { Probe } from "./probe.js";
 import { Spool, type SpoolEntry } from "./spool.js";
 import type { EncodedBatch, Storage, StorageLogger } from "./storage.js";
+import { Waiters } from "./waiters.js";
+import { WriteBuffer, type Batch, type WaitingPush } from "./write-buffer.js";
+import { writerSettings, type BatchedWriterOptions, type WriterSettings, type WriterStats } from "./writer-options.js";
 
-export type SpoolFullPolicy = "block" | "reject";
-export type AckMode = "buffered" | "durable";
-
-export interface BatchedWriterOptions {
-  /** Where batches go; only `insertEncoded` and `target` are used. */
-  readonly storage: Pick<Storage, "insertEncoded" | "target">;
-  readonly table: string;
-  /** Column order; default the first pushed row's keys. Every row must have exactly these keys. */
-  readonly columns?: readonly string[];
-  /** Spool root; this writer uses `<spoolDir>/<table>/`. */
-  readonly spoolDir: string;
-  /** Rows per insert; a full batch is flushed at once. Default 50,000. */
-  readonly maxBatchRows?: number;
-  /** Rows held in memory (besides the batch being written) before push() waits. Default 4 batches. */
-  readonly maxBufferRows?: number;
-  /** Flush rows that have waited this long. Default 1,000 ms. */
-  readonly flushIntervalMs?: number;
-  /** Bound on spool files' total size. Default 1 GiB. */
-  readonly maxSpoolBytes?: number;
-  /** What push() does when memory is full and the spool is at its bound. Default "block". */
-  readonly onSpoolFull?: SpoolFullPolicy;
-  /** With "block": reject a push that waited this long. Default: wait indefinitely. */
-  readonly blockTimeoutMs?: number;
-  /** When push() resolves; see the file header. Default "buffered". */
-  readonly ack?: AckMode;
-  /** Insert retries before spooling. Default INSERT_BACKOFF. */
-  readonly retry?: Partial<BackoffPolicy>;
-  /** Probe backoff while ClickHouse is unreachable. Default PROBE_BACKOFF. */
-  readonly probe?: Partial<Omit<BackoffPolicy, "maxRetries">>;
-  readonly logger?: StorageLogger;
-  /** Stamps spool files. Default the system clock (this is runtime/). */
-  readonly clock?: Clock;
-  /** Jitter for backoff. Default seeded with the process id. */
-  readonly rng?: Rng;
-}
-
-export interface WriterStats {
-  readonly table: string;
-  /** Rows acknowledged by push(). */
-  readonly rowsPushed: number;
-  /** Rows inserted into ClickHouse, replays included. */
-  readonly rowsWritten: number;
-  /** Of rowsWritten, rows that came from the spool. */
-  readonly rowsReplayed: number;
-  /** Rows ever written to the spool. */
-  readonly rowsSpooled: number;
-  /** Rows ClickHouse refused as invalid, kept in `rejected/`. */
-  readonly rowsRejected: number;
-  /** Insert retries (each delay before a new attempt). */
-  readonly retries: number;
-  readonly batchesWritten: number;
-  /** Rows in memory now: the buffer plus the batch being written. */
-  readonly bufferRows: number;
-  /** push() calls waiting for room. */
-  readonly waitingPushes: number;
-  readonly spoolFiles: number;
-  readonly spoolBytes: number;
-  readonly spoolRows: number;
-  /** ClickHouse unreachable: new batches go to the spool. */
-  readonly degraded: boolean;
-  /** The spool is at its bound and a batch waits in memory. */
-  readonly spoolFull: boolean;
-}
-
-const DEFAULTS = {
-  maxBatchRows: 50_000,
-  flushIntervalMs: 1_000,
-  maxSpoolBytes: 1024 ** 3,
-} as const;
-
-interface Ticket {
-  remaining: number;
-  error: unknown;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-interface Chunk {
-  readonly batch: EncodedBatch;
-  ticket: Ticket | undefined;
-}
-
-interface Waiting {
-  readonly chunks: Chunk[];
-  readonly rows: number;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
-}
-
-interface Pending {
-  readonly chunks: Chunk[];
-  readonly batch: EncodedBatch;
-}
-
-interface Waiter {
-  readonly target: number;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: StorageError };
+export { consoleLogger } from "./console-logger.js";
+export type { AckMode, BatchedWriterOptions, SpoolFullPolicy, WriterStats } from "./writer-options.js";
 
 const activeDirs = new Set<string>();
-
-export const consoleLogger: StorageLogger = {
-  info: (msg, fields) => console.info(`[storage] ${msg}`, fields ?? ""),
-  warn: (msg, fields) => console.warn(`[storage] ${msg}`, fields ?? ""),
-  error: (msg, fields) => console.error(`[storage] ${msg}`, fields ?? ""),
-};
 
 export class BatchedWriter {
   readonly table: string;
@@ -169,38 +72,23 @@ export class BatchedWriter {
   readonly #spool: Spool;
   readonly #log: StorageLogger;
   readonly #clock: Clock;
-  readonly #maxBatchRows: number;
-  readonly #maxBufferRows: number;
-  readonly #flushIntervalMs: number;
-  readonly #maxSpoolBytes: number;
-  readonly #policy: SpoolFullPolicy;
-  readonly #blockTimeoutMs: number | undefined;
-  readonly #durable: boolean;
-  readonly #retryPolicy: BackoffPolicy;
-  readonly #probePolicy: BackoffPolicy;
-  readonly #rng: Rng;
+  readonly #settings: WriterSettings;
   readonly #closeAbort = new AbortController();
+  readonly #insert: InsertRetry;
+  readonly #probe: Probe;
   #columns: readonly string[] | undefined;
 
-  readonly #buffer: Chunk[] = [];
-  #bufferRows = 0;
-  readonly #waiting: Waiting[] = [];
-  #pending: Pending | undefined;
-  #admittedRows = 0;
+  readonly #buffer: WriteBuffer;
+  #pending: Batch | undefined;
   #settledRows = 0;
-  readonly #flushWaiters: Waiter[] = [];
-  readonly #drainWaiters: Waiter[] = [];
+  readonly #flushWaiters = new Waiters();
+  readonly #drainWaiters = new Waiters();
 
   #degraded = false;
   #spoolFull = false;
   #closing = false;
   #fatal: unknown;
-  #probing = false;
-  #probeGen = 0;
-  #probeRequest: { resolve: () => void; reject: (e: StorageError) => void } | undefined;
 
-  #ageTimer: NodeJS.Timeout | undefined;
-  #ageDue = false;
   #signalled = false;
   #wakeLoop: (() => void) | undefined;
   readonly #loop: Promise<void>;
@@ -242,18 +130,31 @@ export class BatchedWriter {
     this.#sink = options.storage;
     this.#spool = spool;
     this.#log = logger;
-    this.#clock = options.clock ?? systemClock;
     this.#columns = options.columns;
-    this.#maxBatchRows = positive("maxBatchRows", options.maxBatchRows ?? DEFAULTS.maxBatchRows);
-    this.#maxBufferRows = positive("maxBufferRows", options.maxBufferRows ?? 4 * this.#maxBatchRows);
-    this.#flushIntervalMs = positive("flushIntervalMs", options.flushIntervalMs ?? DEFAULTS.flushIntervalMs);
-    this.#maxSpoolBytes = positive("maxSpoolBytes", options.maxSpoolBytes ?? DEFAULTS.maxSpoolBytes);
-    this.#policy = options.onSpoolFull ?? "block";
-    this.#blockTimeoutMs = options.blockTimeoutMs;
-    this.#durable = options.ack === "durable";
-    this.#retryPolicy = { ...INSERT_BACKOFF, ...options.retry };
-    this.#probePolicy = { ...PROBE_BACKOFF, ...options.probe, maxRetries: Infinity };
-    this.#rng = options.rng ?? seededRng(process.pid);
+    const s = (this.#settings = writerSettings(options));
+    this.#clock = s.clock;
+    this.#buffer = new WriteBuffer(s, () => this.#wake());
+    this.#insert = {
+      sink: this.#sink,
+      table: this.table,
+      policy: s.retry,
+      rng: s.rng,
+      signal: this.#closeAbort.signal,
+      closedError: () => this.#closedError("insert"),
+      onRetry: (batch, error, attempt, delayMs) => {
+        this.#retries++;
+        this.#log.warn("insert failed, retrying", { table: this.table, rows: batch.rows, attempt, delayMs: Math.round(delayMs), error: error.message });
+      },
+    };
+    this.#probe = new Probe({
+      policy: s.probe,
+      rng: s.rng,
+      signal: this.#closeAbort.signal,
+      target: this.#sink.target,
+      table: this.table,
+      log: logger,
+      wake: () => this.#wake(),
+    });
     this.#loop = this.#run();
   }
 
@@ -267,34 +168,23 @@ export class BatchedWriter {
     if (rows.length === 0) return Promise.resolve();
     let chunks: Chunk[];
     try {
-      chunks = this.#encode(rows);
+      const columns = this.#columns ?? columnsOf(rows[0] as object);
+      chunks = encodeChunks(this.table, rows, columns, this.#settings.maxBatchRows);
+      this.#columns = columns; // fixed once a push succeeded in encoding
     } catch (err) {
       return Promise.reject(err);
     }
     return new Promise<void>((resolve, reject) => {
-      const w: Waiting = { chunks, rows: rows.length, resolve, reject, timer: undefined };
-      if (this.#durable) {
-        const ticket: Ticket = { remaining: chunks.length, error: undefined, resolve, reject };
-        for (const c of chunks) c.ticket = ticket;
-      }
-      if (this.#waiting.length === 0 && this.#fits(w.rows)) {
-        this.#waiting.push(w);
-        this.#admit();
-        return;
-      }
-      if (this.#spoolFull && this.#policy === "reject") {
+      const w: WaitingPush = { chunks, rows: rows.length, resolve, reject, timer: undefined };
+      if (this.#settings.durable) attachTicket(chunks, resolve, reject);
+      if (this.#buffer.tryAdmit(w)) return;
+      if (this.#spoolFull && this.#settings.onSpoolFull === "reject") {
         reject(this.#spoolFullError("the spool is full and the buffer has no room"));
         return;
       }
-      this.#waiting.push(w);
-      if (this.#blockTimeoutMs !== undefined) {
-        w.timer = setTimeout(() => {
-          const i = this.#waiting.indexOf(w);
-          if (i < 0) return;
-          this.#waiting.splice(i, 1);
-          reject(this.#spoolFullError(`push waited ${this.#blockTimeoutMs} ms for room in the buffer`));
-        }, this.#blockTimeoutMs);
-      }
+      this.#buffer.wait(w, this.#settings.blockTimeoutMs, () =>
+        reject(this.#spoolFullError(`push waited ${this.#settings.blockTimeoutMs} ms for room in the buffer`)),
+      );
     });
   }
 
@@ -317,15 +207,15 @@ export class BatchedWriter {
   stats(): WriterStats {
     return {
       table: this.table,
-      rowsPushed: this.#admittedRows,
+      rowsPushed: this.#buffer.admittedRows,
       rowsWritten: this.#rowsWritten,
       rowsReplayed: this.#rowsReplayed,
       rowsSpooled: this.#rowsSpooled,
       rowsRejected: this.#rowsRejected,
       retries: this.#retries,
       batchesWritten: this.#batchesWritten,
-      bufferRows: this.#bufferRows + (this.#pending?.batch.rows ?? 0),
-      waitingPushes: this.#waiting.length,
+      bufferRows: this.#buffer.rows + (this.#pending?.batch.rows ?? 0),
+      waitingPushes: this.#buffer.waitingPushes,
       spoolFiles: this.#spool.files,
       spoolBytes: this.#spool.bytes,
       spoolRows: this.#spool.rows,
@@ -334,108 +224,43 @@ export class BatchedWriter {
     };
   }
 
-  // ---- intake ------------------------------------------------------------------------------
-
-  #encode(rows: readonly object[]): Chunk[] {
-    const first = rows[0] as object;
-    const columns = this.#columns ?? columnsOf(first);
-    const chunks: Chunk[] = [];
-    for (let i = 0; i < rows.length; i += this.#maxBatchRows) {
-      const slice = i === 0 && rows.length <= this.#maxBatchRows ? rows : rows.slice(i, i + this.#maxBatchRows);
-      chunks.push({ batch: encodeRows(this.table, slice, columns), ticket: undefined });
-    }
-    this.#columns = columns; // fixed once a push succeeded in encoding
-    return chunks;
-  }
-
-  #fits(rows: number): boolean {
-    return this.#bufferRows === 0 || this.#bufferRows + rows <= this.#maxBufferRows;
-  }
-
-  /** Move waiting pushes into the buffer, in order, while they fit. */
-  #admit(): void {
-    while (this.#waiting.length > 0) {
-      const w = this.#waiting[0] as Waiting;
-      if (!this.#fits(w.rows)) break;
-      this.#waiting.shift();
-      if (w.timer !== undefined) clearTimeout(w.timer);
-      for (const c of w.chunks) this.#buffer.push(c);
-      this.#bufferRows += w.rows;
-      this.#admittedRows += w.rows;
-      if (!this.#durable) w.resolve();
-    }
-    if (this.#bufferRows > 0 && this.#ageTimer === undefined && !this.#ageDue) {
-      this.#ageTimer = setTimeout(() => {
-        this.#ageTimer = undefined;
-        this.#ageDue = true;
-        this.#wake();
-      }, this.#flushIntervalMs);
-      this.#ageTimer.unref();
-    }
-    if (this.#bufferRows >= this.#maxBatchRows) this.#wake();
-  }
-
-  #batchReady(): boolean {
-    if (this.#bufferRows === 0) return false;
-    return (
-      this.#bufferRows >= this.#maxBatchRows ||
-      this.#ageDue ||
-      this.#closing ||
-      this.#flushWaiters.length > 0 ||
-      this.#drainWaiters.length > 0 ||
-      this.#durable // group commit: whatever came in while the last insert ran
-    );
-  }
-
-  #takeBatch(): Pending {
-    const chunks: Chunk[] = [];
-    let rows = 0;
-    while (this.#buffer.length > 0) {
-      const c = this.#buffer[0] as Chunk;
-      if (chunks.length > 0 && rows + c.batch.rows > this.#maxBatchRows) break;
-      this.#buffer.shift();
-      chunks.push(c);
-      rows += c.batch.rows;
-    }
-    this.#bufferRows -= rows;
-    this.#ageDue = false;
-    if (this.#ageTimer !== undefined) {
-      clearTimeout(this.#ageTimer);
-      this.#ageTimer = undefined;
-    }
-    this.#admit(); // room freed: let waiting pushes in (and re-arm the age timer)
-    return { chunks, batch: concatBatches(chunks.map((c) => c.batch)) };
-  }
-
   // ---- the loop: all I/O happens here, one step at a time ------------------------------------
 
   async #run(): Promise<void> {
     try {
       for (;;) {
         let progressed = false;
-        if (this.#probeRequest !== undefined) {
+        if (this.#probe.requested) {
           await this.#answerProbe();
           progressed = true;
         }
-        if (this.#pending === undefined && this.#batchReady()) this.#pending = this.#takeBatch();
+        if (this.#pending === undefined && this.#batchReady()) this.#pending = this.#buffer.take();
         if (this.#pending !== undefined && !this.#parked()) progressed = (await this.#settlePending(this.#pending)) || progressed;
         if (!this.#degraded && !this.#closing && this.#spool.files > 0) {
           await this.#replayOldest();
           progressed = true;
         }
         this.#resolveWaiters();
-        if (this.#closing && this.#pending === undefined && this.#bufferRows === 0 && this.#waiting.length === 0) return;
+        if (this.#closing && this.#pending === undefined && this.#buffer.rows === 0 && this.#buffer.waitingPushes === 0) return;
         if (!progressed) await this.#sleep();
       }
     } catch (err) {
       // Only spool I/O failures we cannot route around land here: fail loudly, never silently.
       this.#fatal = err;
-      const lost = this.#bufferRows + (this.#pending?.batch.rows ?? 0);
+      const lost = this.#buffer.rows + (this.#pending?.batch.rows ?? 0);
       this.#log.error("writer stopped: spool I/O failed", { table: this.table, rowsInMemory: lost, error: String(err) });
-      for (const w of this.#waiting.splice(0)) w.reject(err);
-      for (const w of [...this.#flushWaiters.splice(0), ...this.#drainWaiters.splice(0)]) w.reject(err);
-      for (const c of [...this.#buffer, ...(this.#pending?.chunks ?? [])]) c.ticket?.reject(err);
+      this.#buffer.rejectWaiting(() => err);
+      this.#flushWaiters.rejectAll(err);
+      this.#drainWaiters.rejectAll(err);
+      for (const c of [...this.#buffer.chunks, ...(this.#pending?.chunks ?? [])]) c.ticket?.reject(err);
     }
+  }
+
+  #batchReady(): boolean {
+    // Besides full or aged: flush/close asked for it, or durable acks group-commit whatever
+    // came in while the last insert ran.
+    const asked = this.#closing || this.#flushWaiters.size > 0 || this.#drainWaiters.size > 0 || this.#settings.durable;
+    return this.#buffer.ready(asked);
   }
 
   /** A batch waits in memory while ClickHouse is down and the spool is full (until a probe or close). */
@@ -444,9 +269,9 @@ export class BatchedWriter {
   }
 
   /** Write the pending batch to ClickHouse, else to the spool. False when it had to stay parked. */
-  async #settlePending(p: Pending): Promise<boolean> {
+  async #settlePending(p: Batch): Promise<boolean> {
     if (!this.#degraded) {
-      const r = await this.#insertWithRetry(p.batch);
+      const r = await this.#insertBatch(p.batch);
       if (r.ok) {
         this.#wrote(p.batch.rows, false);
         this.#settle(p);
@@ -460,7 +285,7 @@ export class BatchedWriter {
       this.#enterDegraded(r.error);
     }
     const size = Spool.sizeOf(p.batch);
-    if (this.#spool.bytes + size > this.#maxSpoolBytes) {
+    if (this.#spool.bytes + size > this.#settings.maxSpoolBytes) {
       if (!this.#closing) {
         this.#setSpoolFull();
         return false;
@@ -469,7 +294,7 @@ export class BatchedWriter {
         table: this.table,
         rows: p.batch.rows,
         spoolBytes: this.#spool.bytes,
-        maxSpoolBytes: this.#maxSpoolBytes,
+        maxSpoolBytes: this.#settings.maxSpoolBytes,
       });
     }
     try {
@@ -494,7 +319,7 @@ export class BatchedWriter {
     const entry = this.#spool.oldest() as SpoolEntry;
     const batch = await this.#readSpooled(entry);
     if (batch === undefined) return;
-    const r = await this.#insertWithRetry(batch);
+    const r = await this.#insertBatch(batch);
     if (r.ok) {
       await this.#spool.remove(entry);
       this.#wrote(batch.rows, true);
@@ -506,6 +331,11 @@ export class BatchedWriter {
     } else {
       this.#enterDegraded(r.error);
     }
+  }
+
+  /** One insert on the retry Schedule; retry sleeps end early on close(). */
+  #insertBatch(batch: EncodedBatch): Promise<InsertOutcome> {
+    return insertWithRetry(batch, this.#insert, this.#closing);
   }
 
   async #readSpooled(entry: SpoolEntry): Promise<EncodedBatch | undefined> {
@@ -521,18 +351,10 @@ export class BatchedWriter {
     }
   }
 
-  #settle(p: Pending, error?: unknown): void {
+  #settle(p: Batch, error?: unknown): void {
     this.#pending = undefined;
     this.#settledRows += p.batch.rows;
-    for (const c of p.chunks) {
-      const t = c.ticket;
-      if (t === undefined) continue;
-      if (error !== undefined) t.error = error;
-      if (--t.remaining === 0) {
-        if (t.error !== undefined) t.reject(t.error);
-        else t.resolve();
-      }
-    }
+    settleChunks(p.chunks, error);
     if (this.#spoolFull && !this.#degraded) this.#spoolShrank();
   }
 
@@ -569,24 +391,20 @@ export class BatchedWriter {
         error: error.message,
       });
     }
-    this.#startProbe();
+    this.#probe.start();
   }
 
   #setSpoolFull(): void {
     if (this.#spoolFull) return;
     this.#spoolFull = true;
-    this.#log.error("SPOOL FULL: ClickHouse unreachable and the spool reached its bound; holding rows in memory, push() now " + (this.#policy === "block" ? "blocks" : "rejects"), {
+    const policy = this.#settings.onSpoolFull;
+    this.#log.error("SPOOL FULL: ClickHouse unreachable and the spool reached its bound; holding rows in memory, push() now " + (policy === "block" ? "blocks" : "rejects"), {
       table: this.table,
       spoolBytes: this.#spool.bytes,
-      maxSpoolBytes: this.#maxSpoolBytes,
-      bufferRows: this.#bufferRows,
+      maxSpoolBytes: this.#settings.maxSpoolBytes,
+      bufferRows: this.#buffer.rows,
     });
-    if (this.#policy === "reject") {
-      for (const w of this.#waiting.splice(0)) {
-        if (w.timer !== undefined) clearTimeout(w.timer);
-        w.reject(this.#spoolFullError("the spool is full and the buffer has no room"));
-      }
-    }
+    if (policy === "reject") this.#buffer.rejectWaiting(() => this.#spoolFullError("the spool is full and the buffer has no room"));
   }
 
   #spoolShrank(): void {
@@ -597,37 +415,11 @@ export class BatchedWriter {
   }
 
   /**
-   * While degraded, a fiber paces probes on the probe Schedule; each probe is one insert
-   * attempt, run by the loop (so all I/O stays serial): the oldest spool file, else the parked
-   * batch. Any answer from ClickHouse, even "invalid data", ends the outage.
+   * Answer a probe with one insert attempt: the oldest spool file, else the parked batch. Any
+   * answer from ClickHouse, even "invalid data", ends the outage.
    */
-  #startProbe(): void {
-    if (this.#probing || this.#closing) return;
-    this.#probing = true;
-    const gen = ++this.#probeGen;
-    const ask = Effect.tryPromise({
-      try: () => new Promise<void>((resolve, reject) => {
-        this.#probeRequest = { resolve, reject };
-        this.#wake();
-      }),
-      catch: (e) => classifyError(e, { operation: "insert", target: this.#sink.target, what: this.table }),
-    });
-    const schedule = storageRetrySchedule(this.#probePolicy, this.#rng);
-    const program = Effect.sleep(this.#probePolicy.baseMs).pipe(Effect.andThen(Effect.retry(ask, schedule)));
-    void Effect.runPromiseExit(program, { signal: this.#closeAbort.signal }).then((exit) => {
-      if (gen === this.#probeGen) this.#probing = false;
-      if (Exit.isFailure(exit) && !this.#closing) {
-        this.#log.error("probe gave up on a non-retryable error: the writer keeps spooling until it is reopened", {
-          table: this.table,
-          error: String(Cause.squash(exit.cause)),
-        });
-      }
-    });
-  }
-
   async #answerProbe(): Promise<void> {
-    const req = this.#probeRequest;
-    this.#probeRequest = undefined;
+    const req = this.#probe.take();
     if (req === undefined) return;
     const entry = this.#spool.oldest();
     const parked = this.#pending;
@@ -636,11 +428,8 @@ export class BatchedWriter {
     else if (parked !== undefined) batch = parked.batch;
     let error: StorageError | undefined;
     if (batch !== undefined) {
-      try {
-        await this.#sink.insertEncoded(batch);
-      } catch (e) {
-        error = classifyError(e, { operation: "insert", target: this.#sink.target, what: this.table });
-      }
+      const r = await insertWithRetry(batch, this.#insert, true);
+      if (!r.ok) error = r.error;
     }
     if (error !== undefined && !isBadData(error)) {
       req.reject(error);
@@ -661,71 +450,26 @@ export class BatchedWriter {
       this.#settle(parked, error);
     }
     this.#degraded = false;
-    this.#probing = false; // this fiber is done; a new outage starts a new one
+    this.#probe.ended();
     this.#spoolShrank();
     this.#log.info("ClickHouse reachable again: replaying the spool", { table: this.table, spoolFiles: this.#spool.files, spoolRows: this.#spool.rows });
     req.resolve();
   }
 
-  /** One insert on the retry Schedule; retry sleeps end early on close(). */
-  async #insertWithRetry(batch: EncodedBatch): Promise<Outcome> {
-    // The outcome is recorded inside the attempt: an interrupt (close) that arrives during an
-    // uninterruptible attempt surfaces after it, and must not turn a landed insert into a failure.
-    let landed = false;
-    let last: StorageError | undefined;
-    const attempt = Effect.uninterruptible(
-      Effect.tryPromise({
-        try: async () => {
-          await this.#sink.insertEncoded(batch);
-          landed = true;
-        },
-        catch: (e) => (last = classifyError(e, { operation: "insert", target: this.#sink.target, what: this.table })),
-      }),
-    );
-    const schedule = storageRetrySchedule(this.#retryPolicy, this.#rng, (error, attempt, delayMs) => {
-      this.#retries++;
-      this.#log.warn("insert failed, retrying", { table: this.table, rows: batch.rows, attempt, delayMs: Math.round(delayMs), error: error.message });
-    });
-    const exit = this.#closing
-      ? await Effect.runPromiseExit(attempt)
-      : await Effect.runPromiseExit(Effect.retry(attempt, schedule), { signal: this.#closeAbort.signal });
-    if (landed || Exit.isSuccess(exit)) return { ok: true };
-    const error = Option.getOrUndefined(Cause.findErrorOption(exit.cause)) ?? last;
-    return {
-      ok: false,
-      error: error ?? this.#closedError("insert"),
-    };
-  }
-
   // ---- waiting and waking -------------------------------------------------------------------
 
-  #waitFor(list: Waiter[]): Promise<void> {
+  #waitFor(waiters: Waiters): Promise<void> {
     if (this.#fatal !== undefined) return Promise.reject(this.#fatal);
-    const target = this.#admittedRows;
-    return new Promise<void>((resolve, reject) => {
-      list.push({ target, resolve, reject });
-      this.#resolveWaiters();
-      this.#wake();
-    });
+    const done = waiters.add(this.#buffer.admittedRows);
+    this.#resolveWaiters();
+    this.#wake();
+    return done;
   }
 
   #resolveWaiters(): void {
-    const settled = this.#settledRows;
-    for (let i = this.#flushWaiters.length - 1; i >= 0; i--) {
-      const w = this.#flushWaiters[i] as Waiter;
-      if (settled >= w.target) {
-        this.#flushWaiters.splice(i, 1);
-        w.resolve();
-      }
-    }
+    this.#flushWaiters.settled(this.#settledRows);
     if (this.#spool.files > 0 || this.#pending !== undefined) return;
-    for (let i = this.#drainWaiters.length - 1; i >= 0; i--) {
-      const w = this.#drainWaiters[i] as Waiter;
-      if (settled >= w.target) {
-        this.#drainWaiters.splice(i, 1);
-        w.resolve();
-      }
-    }
+    this.#drainWaiters.settled(this.#settledRows);
   }
 
   #wake(): void {
@@ -743,19 +487,17 @@ export class BatchedWriter {
   async #close(): Promise<void> {
     this.#closing = true;
     this.#closeAbort.abort(); // cuts retry sleeps and the probe short
-    this.#probeRequest?.reject(this.#closedError("probe"));
-    this.#probeRequest = undefined;
+    this.#probe.cancel(this.#closedError("probe"));
     this.#wake();
     try {
       await this.#loop;
     } finally {
-      if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer);
-      this.#ageTimer = undefined;
+      this.#buffer.stop();
       activeDirs.delete(this.#spool.dir);
     }
     if (this.#fatal !== undefined) throw this.#fatal;
     // drain() waiters cannot be satisfied any more: the spool stays for the next writer.
-    for (const w of this.#drainWaiters.splice(0)) w.reject(this.#closedError("drain"));
+    this.#drainWaiters.rejectAll(this.#closedError("drain"));
     this.#resolveWaiters();
     if (this.#spool.files > 0) {
       this.#log.info("writer closed with a spool left for the next start", { table: this.table, spoolFiles: this.#spool.files, spoolRows: this.#spool.rows });
@@ -768,25 +510,11 @@ export class BatchedWriter {
 
   #spoolFullError(why: string): SpoolFullError {
     return new SpoolFullError({
-      message: `${this.table} writer: ${why} (spool ${this.#spool.bytes} of ${this.#maxSpoolBytes} bytes, ClickHouse ${this.#degraded ? "unreachable" : "reachable"})`,
+      message: `${this.table} writer: ${why} (spool ${this.#spool.bytes} of ${this.#settings.maxSpoolBytes} bytes, ClickHouse ${this.#degraded ? "unreachable" : "reachable"})`,
       table: this.table,
       spoolBytes: this.#spool.bytes,
-      maxSpoolBytes: this.#maxSpoolBytes,
+      maxSpoolBytes: this.#settings.maxSpoolBytes,
       retryable: true,
     });
   }
-}
-
-/**
- * The server answered "this data is wrong": retrying or spooling it cannot help, so it is
- * dead-lettered. Everything else keeps the data (spool): outages, but also wrong credentials,
- * a closed storage or a missing table, which an operator fixes without touching the rows.
- */
-function isBadData(error: StorageError): boolean {
-  return (error._tag === "StorageQueryError" && error.kind !== "unknown-table") || error._tag === "StorageEncodeError";
-}
-
-function positive(name: string, v: number): number {
-  if (!(v > 0)) throw new RangeError(`BatchedWriter: ${name} must be > 0, got ${v}`);
-  return v;
 }

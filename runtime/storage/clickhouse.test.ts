@@ -75,6 +75,8 @@ describe("openStorage (embedded)", () => {
     await expect(bad).rejects.toMatchObject({ _tag: "StorageQueryError", kind: "bad-data", operation: "insert" });
     await expect(bad).rejects.toThrow(/insert exact on embedded:/);
     await expect(storage.insert("exact", [{ id: 1 }, { id: 2, extra: 1 }])).rejects.toMatchObject({ _tag: "StorageEncodeError" });
+    // A name chdb's raw insert cannot put in SQL is the caller's bug, not an outage to spool through.
+    await expect(storage.insert("exact", [{ "id; DROP": 1 }])).rejects.toMatchObject({ _tag: "StorageQueryError", kind: "syntax", retryable: false });
   });
 
   it("refuses a second data directory in the same process", async () => {

@@ -1,7 +1,8 @@
 /**
  * The live Storage: `@clickhouse/client` over either a ClickHouse server (HTTP) or the embedded
  * engine (chdb, plugged in below the client as its `connection`). Everything above the
- * connection is the same code for both.
+ * connection is the same code for both, except encoded inserts: on chdb they take its raw
+ * insert (see openEmbedded), the writer's hot path.
  *
  * chdb pitfall (DESIGN.md): chdb must be loaded in exactly one thread per process. It is
  * imported lazily, only for `kind: "embedded"`, and refused off the main thread unless the
@@ -89,17 +90,24 @@ async function openEmbedded(options: EmbeddedStorageOptions): Promise<Storage> {
     await drainPending();
   };
   let client: ClickHouseClient;
+  let insertBody: InsertBody;
   try {
     const { createChdbConnection } = await import("chdb/connection");
+    const connection = createChdbConnection({ path: dir });
     // chdb types its connection against the standalone @clickhouse/client-common package, the
     // client against its bundled copy of the same declarations: identical at runtime.
-    const connection = createChdbConnection({ path: dir }) as unknown as ClientConnection;
-    client = createClient({ connection, clickhouse_settings: CLIENT_SETTINGS, log: CLIENT_LOG });
+    client = createClient({ connection: connection as unknown as ClientConnection, clickhouse_settings: CLIENT_SETTINGS, log: CLIENT_LOG });
+    // Inserts skip the client: its chdb connection materialises the body as a JS string, splices
+    // it into the SQL text and has it copied into the engine on the JS thread, only after the
+    // Readable yields (a nextTick a busy producer starves). chdb's raw insert hands a Buffer to
+    // a libuv thread at once, zero-copy, so encoding the next batch overlaps this one's parse.
+    insertBody = (batch, columns) =>
+      connection.chdb.rawInsert({ table: batch.table, columns, format: batch.format, values: Buffer.from(batch.body, "utf8"), settings: INSERT_SETTINGS });
   } catch (err) {
     await release();
     throw classifyError(err, { operation: "open", target });
   }
-  return verified(new ClickHouseStorage(client, target, release));
+  return verified(new ClickHouseStorage(client, target, release, insertBody));
 }
 
 async function openServer(options: ServerStorageOptions): Promise<Storage> {
@@ -125,7 +133,9 @@ async function openServer(options: ServerStorageOptions): Promise<Storage> {
     clickhouse_settings: CLIENT_SETTINGS,
     log: CLIENT_LOG,
   });
-  return verified(new ClickHouseStorage(client, target, async () => {}));
+  const insertBody: InsertBody = (batch, columns) =>
+    client.insert({ table: batch.table, columns, format: batch.format, values: stringStream(batch.body) });
+  return verified(new ClickHouseStorage(client, target, async () => {}, insertBody));
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -146,7 +156,7 @@ function configError(target: string, detail: string): StorageConfigError {
   return new StorageConfigError({ message: `open ${target} failed: ${detail}`, target, retryable: false });
 }
 
-/** A non-object-mode stream that yields the body as one string: no UTF-8 round trip on chdb. */
+/** The body as a one-chunk, non-object-mode stream: how the client takes a raw-format insert. */
 function stringStream(body: string): Readable {
   return new Readable({
     encoding: "utf8",
@@ -157,16 +167,21 @@ function stringStream(body: string): Readable {
   });
 }
 
+/** Sends one encoded batch: the engine's own path on chdb, the client's over HTTP. */
+type InsertBody = (batch: EncodedBatch, columns: [string, ...string[]]) => Promise<unknown>;
+
 class ClickHouseStorage implements Storage {
   readonly #client: ClickHouseClient;
   readonly #release: () => Promise<void>;
+  readonly #insertBody: InsertBody;
   #closed = false;
   #inFlight = 0;
   #idle: (() => void) | undefined;
 
-  constructor(client: ClickHouseClient, readonly target: string, release: () => Promise<void>) {
+  constructor(client: ClickHouseClient, readonly target: string, release: () => Promise<void>, insertBody: InsertBody) {
     this.#client = client;
     this.#release = release;
+    this.#insertBody = insertBody;
   }
 
   async ping(): Promise<void> {
@@ -211,12 +226,7 @@ class ClickHouseStorage implements Storage {
     const [first, ...rest] = batch.columns;
     if (first === undefined) return Promise.reject(noColumns(batch.table));
     return this.#run("insert", batch.table, async () => {
-      await this.#client.insert({
-        table: batch.table,
-        columns: [first, ...rest],
-        format: batch.format,
-        values: stringStream(batch.body),
-      });
+      await this.#insertBody(batch, [first, ...rest]);
     });
   }
 

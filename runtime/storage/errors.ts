@@ -218,7 +218,7 @@ export function classifyError(err: unknown, ctx: ErrorContext): StorageError {
   const where = `${ctx.operation}${ctx.what ? ` ${ctx.what}` : ""} on ${ctx.target}`;
   const message = `${where} failed: ${raw}`;
 
-  if (/ChdbConnection is closed|Connection is closed|client (is|was) closed/i.test(raw)) {
+  if (/ChdbConnection is closed|Connection is closed|client (is|was) closed|No active connection available/i.test(raw)) {
     return new StorageClosedError({ message, target: ctx.target, retryable: false });
   }
   const errno = findErrno(err);
@@ -244,7 +244,9 @@ export function classifyError(err: unknown, ctx: ErrorContext): StorageError {
   if (/timeout|timed out/i.test(raw) || errorCode(err) === "CHDB_TIMEOUT") {
     return new StorageUnavailableError({ ...base(ctx, message), reason: "timeout", retryable: true, cause: err });
   }
-  if (/syntax error/i.test(raw) || errorCode(err) === "CHDB_SYNTAX") {
+  // chdb's raw insert refuses a table or column name it cannot write unquoted into SQL before
+  // the engine sees it: a statement that can never run, like a syntax error.
+  if (/syntax error|^Invalid insert (target table|column):/i.test(raw) || errorCode(err) === "CHDB_SYNTAX") {
     return new StorageQueryError({ ...base(ctx, message), kind: "syntax", code: 62, retryable: false, cause: err });
   }
   return new StorageUnavailableError({ ...base(ctx, message), reason: "unknown", retryable: true, cause: err });
