@@ -86,11 +86,13 @@ export async function readSweep(path: string): Promise<SweepEntry[]> {
  * the worker first (as the trainer's host does).
  */
 function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sweep-worker.js", import.meta.url));
+  // A replay's young generation as the CLI sizes it (bin/alphagpt.js): 32 MB semi-spaces, three per young generation.
+  const resourceLimits = { maxYoungGenerationSizeMb: 96 };
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sweep-worker.js", import.meta.url), { resourceLimits });
   const tsx = import.meta.resolve("tsx/esm/api");
   const entry = new URL("./sweep-worker.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, resourceLimits });
 }
 
 /** Run the jobs on `workers` threads (at least 1, at most one per job); results in job order. */
