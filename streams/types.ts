@@ -81,6 +81,12 @@ export interface PriceTick {
   readonly dex: Dex;
   readonly quoteMint: string;
   readonly slot: number;
+  /**
+   * Write version of the account write that set this price (the latest vault write for a
+   * two-vault pool): validator-wide and increasing, so it tells apart and orders two ticks of one
+   * mint in one slot or millisecond.
+   */
+  readonly writeVersion: number;
   readonly tsEvent: number;
   readonly tsInit: number;
   /** Quote tokens per token, UI units. */

@@ -7,7 +7,7 @@ import { MarketState } from "./market-state.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
 
 const tick = (over: Partial<PriceTick> = {}): PriceTick => ({
-  kind: "price", mint: "M", pool: "P", dex: "pumpswap", quoteMint: WSOL_MINT, slot: 1, tsEvent: 1_000, tsInit: 1_000,
+  kind: "price", mint: "M", pool: "P", dex: "pumpswap", quoteMint: WSOL_MINT, slot: 1, writeVersion: 1, tsEvent: 1_000, tsInit: 1_000,
   price: 0.000_002, liquidity: 80, fdv: 2_000, ...over,
 });
 

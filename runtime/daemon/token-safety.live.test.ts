@@ -83,7 +83,7 @@ describe("token safety on the live trading path", () => {
     // Every pool ticks (the live source reads each mint on its first tick).
     const now = Date.now();
     for (const mint of mints) {
-      path.onTick({ kind: "price", mint, pool: `pool-${mint}`, dex: "raydium-cpmm", quoteMint: WSOL_MINT, slot: 1, tsEvent: now, tsInit: now, price: 1e-4, liquidity: 200, fdv: null });
+      path.onTick({ kind: "price", mint, pool: `pool-${mint}`, dex: "raydium-cpmm", quoteMint: WSOL_MINT, slot: 1, writeVersion: 1, tsEvent: now, tsInit: now, price: 1e-4, liquidity: 200, fdv: null });
     }
     await eventually(() => mints.every((m) => !/being read/.test(JSON.stringify(source.lookup(m)))));
 

@@ -8,5 +8,5 @@ export function trade(mint: string, tsEvent: number, spot: number, quote = 1): T
 }
 
 export function price(mint: string, tsEvent: number, p: number, liquidity = 10, fdv: number | null = 100): PriceTick {
-  return { kind: "price", mint, pool: `pool-${mint}`, dex: "pumpfun", quoteMint: QUOTE, slot: Math.floor(tsEvent / 400), tsEvent, tsInit: tsEvent, price: p, liquidity, fdv };
+  return { kind: "price", mint, pool: `pool-${mint}`, dex: "pumpfun", quoteMint: QUOTE, slot: Math.floor(tsEvent / 400), writeVersion: tsEvent, tsEvent, tsInit: tsEvent, price: p, liquidity, fdv };
 }

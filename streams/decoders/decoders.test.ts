@@ -7,6 +7,7 @@ import { RAYDIUM_AMM_V4_AUTHORITY, RAYDIUM_AMM_V4_PROGRAM_ID, RAYDIUM_CPMM_PROGR
 import type { AccountUpdate, FeedEvent, MarketEvent, PriceTick, TradeTick, TransactionUpdate } from "../types.js";
 import { MarketDecoder } from "./market-decoder.js";
 import { PoolRegistry, pumpCurveAddress } from "./registry.js";
+import { priceTickRow } from "../sinks/rows.js";
 import { DecodeStats } from "./stats.js";
 import type { MarketDecodeError } from "./errors.js";
 
@@ -38,6 +39,22 @@ describe("pump.fun through the Geyser fixtures", () => {
     expect(tick!.tsEvent).toBe(Date.parse("2024-12-19T13:56:04.000Z"));
     expect(tick!.fdv! / 27.9589934885366 - 1).toBeLessThan(1e-12);
     expect(tick!.liquidity).toBeGreaterThan(0);
+  });
+
+  it("two writes of one curve in one slot are two ticks, told apart by write version down to their stored rows", () => {
+    const registry = new PoolRegistry();
+    registry.registerCurve(CURVE, MINT);
+    const curve = feed("SubscribeUpdate.account_pumpfun_bonding_curve");
+    if (curve.kind !== "account") throw new Error("not an account update");
+    const again: FeedEvent = { kind: "account", update: { ...curve.update, writeVersion: curve.update.writeVersion + 1 } };
+    const ticks = run(new MarketDecoder(registry), [curve, again]) as PriceTick[];
+    expect(ticks.map((t) => [t.slot, t.tsEvent, t.writeVersion])).toEqual([
+      [curve.update.slot, curve.update.tsEvent, curve.update.writeVersion],
+      [curve.update.slot, curve.update.tsEvent, curve.update.writeVersion + 1],
+    ]);
+    // The price_ticks key is (mint, ts_ms, source, seq): distinct rows, not one replacing the other.
+    const keys = new Set(ticks.map((t) => priceTickRow(t, "geyser")).map((r) => JSON.stringify([r.mint, r.ts_ms, r.source, r.seq])));
+    expect(keys.size).toBe(2);
   });
 
   it("an unknown curve is keyed by its own address", () => {

@@ -29,6 +29,7 @@ interface PoolState {
   tokenAmount: bigint | null;
   quoteAmount: bigint | null;
   slot: number;
+  writeVersion: number;
   tsEvent: number;
   tsInit: number;
 }
@@ -109,6 +110,7 @@ export class PoolTracker {
       dex: "pumpfun",
       quoteMint,
       slot: u.slot,
+      writeVersion: u.writeVersion,
       tsEvent: u.tsEvent,
       tsInit: u.tsInit,
       price,
@@ -131,6 +133,7 @@ export class PoolTracker {
       tokenAmount: keep ? prev.tokenAmount : null,
       quoteAmount: keep ? prev.quoteAmount : null,
       slot: u.slot,
+      writeVersion: u.writeVersion,
       tsEvent: u.tsEvent,
       tsInit: u.tsInit,
     });
@@ -147,6 +150,7 @@ export class PoolTracker {
     if (ref.side === "token") st.tokenAmount = d.value;
     else st.quoteAmount = d.value;
     st.slot = Math.max(st.slot, u.slot);
+    st.writeVersion = Math.max(st.writeVersion, u.writeVersion);
     st.tsEvent = Math.max(st.tsEvent, u.tsEvent);
     st.tsInit = Math.max(st.tsInit, u.tsInit);
     this.#markDirty(ref.pool, u.slot);
@@ -187,6 +191,7 @@ export class PoolTracker {
       dex: d.dex,
       quoteMint: d.quoteMint,
       slot: st.slot,
+      writeVersion: st.writeVersion,
       tsEvent: st.tsEvent,
       tsInit: st.tsInit,
       price: spot.price,

@@ -121,6 +121,8 @@ export interface BarReplayOptions {
 export function replayBars(o: BarReplayOptions): Observable<BarReplayEvent> {
   return new Observable<BarReplayEvent>((subscriber) => {
     let stopped = false;
+    /** Stands in for the write versions bars do not have: ticks stay distinct and ordered. */
+    let writes = 0;
     const { clock } = o;
     const emitAt = async (t: number, e: BarReplayEvent, settle = true): Promise<void> => {
       while (!stopped && clock.nextDue() <= t) {
@@ -144,7 +146,7 @@ export function replayBars(o: BarReplayOptions): Observable<BarReplayEvent> {
     const tick = (b: Bar, price: number, at: number): PriceTick => {
       const sol = o.solUsd(at);
       return {
-        kind: "price", mint: b.mint, pool: b.mint, dex: o.dex, quoteMint: WSOL_MINT, slot: 0, tsEvent: at, tsInit: at,
+        kind: "price", mint: b.mint, pool: b.mint, dex: o.dex, quoteMint: WSOL_MINT, slot: 0, writeVersion: ++writes, tsEvent: at, tsInit: at,
         price: price / sol, liquidity: (b.liquidity ?? o.liquidityFallbackUsd) / sol, fdv: b.fdv === null ? null : b.fdv / sol,
       };
     };

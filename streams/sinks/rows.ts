@@ -36,9 +36,12 @@ export function lateEventRows(o: BarOutput): readonly FeedEventRow[] {
   return [eventRow(o.event, `late_${o.event.kind}`)];
 }
 
-/** `seq` orders ticks of one mint and millisecond: the slot is enough for account-driven ticks. */
+/**
+ * `seq` is the tick's write version: it tells apart two ticks of one mint in one millisecond (two
+ * writes of a curve in one slot, two pools of one mint), which the slot alone would collapse.
+ */
 export function priceTickRow(t: PriceTick, source: string): PriceTickRow {
-  return { mint: t.mint, slot: t.slot, ts_ms: t.tsEvent, price: t.price, liquidity: t.liquidity, source, seq: t.slot };
+  return { mint: t.mint, slot: t.slot, ts_ms: t.tsEvent, price: t.price, liquidity: t.liquidity, source, seq: t.writeVersion };
 }
 
 export function eventRow(e: MarketEvent, kind: string = e.kind): FeedEventRow {
