@@ -69,7 +69,7 @@ const docs: Record<string, Doc> = {
   "execution.quoteSlippageBps": { doc: "Slippage for pricing quotes (upstream 200)." },
   "execution.swapSlippageBps": { doc: "Slippage for executed swaps (upstream 500)." },
   "execution.safetyCheckSlippageBps": { doc: "Slippage for the honeypot route check (upstream 1000)." },
-  "execution.priorityFeeLamports": { doc: "Priority fee per swap in lamports (also charged by the backtest and paper executor)." },
+  "execution.priorityFeeLamports": { doc: "Priority fee per swap in lamports (also charged by the backtest and paper executor); with a Jito tip the tip replaces it." },
   "execution.jitoTipLamports": { doc: "Jito tip per swap in lamports; 0 sends through RPC only. Above 0 the tip replaces the priority fee in the swap (Jupiter takes one of the two) and the signed swap also goes to execution.jitoUrl." },
   "execution.jitoUrl": { doc: "Jito block engine base URL; with jitoTipLamports above 0 every send of a swap also goes to its /api/v1/transactions (sendTransaction)." },
   "execution.confirmTimeoutMs": { doc: "Upper bound on waiting for a signature status (the blockhash expiry bounds it too)." },

@@ -11,7 +11,8 @@ export function alphaContextOptions(config: AppConfig): ContextOptions {
       tradeSizeSol: strategy.entryAmountSol,
       solUsd: backtest.solUsd,
       swapFeeBps: backtest.swapFeeBps,
-      priorityFeeSol: execution.priorityFeeLamports / 1e9,
+      // One of the two, as live pays it: the tip replaces the priority fee.
+      priorityFeeSol: execution.jitoTipLamports > 0 ? 0 : execution.priorityFeeLamports / 1e9,
       tipSol: execution.jitoTipLamports / 1e9,
     },
     upstreamCosts: { tradeSizeUsd: backtest.tradeSizeUsd, minLiquidityUsd: backtest.minLiquidityUsd, baseFee: backtest.swapFee },

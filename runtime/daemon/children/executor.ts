@@ -151,7 +151,9 @@ const RESTORE_LAMPORTS = 1_000_000n;
  * many raw units (x*y=k with no fee: reserves (L, 2q) give q for L), its SOL given back.
  */
 function restoredPaperWallet(o: ExecutorChildOptions): SimExecutor {
-  const fee = BigInt(o.config.execution.priorityFeeLamports) + 5_000n;
+  // Priority fee or Jito tip (the tip replaces it, as live pays), plus the signature fee.
+  const { jitoTipLamports, priorityFeeLamports } = o.config.execution;
+  const fee = BigInt(jitoTipLamports > 0 ? jitoTipLamports : priorityFeeLamports) + 5_000n;
   const holdings = new Map<string, bigint>();
   let lamports = BigInt(Math.round(o.paperStartSol * LAMPORTS));
   for (const p of o.journal.positions.list()) {
