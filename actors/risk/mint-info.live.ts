@@ -9,6 +9,7 @@ import { Effect, Layer } from "effect";
 import type { SolanaRpc } from "../../chain/rpc/client.js";
 import type { RpcError } from "../../chain/rpc/errors.js";
 import type { Clock } from "../../core/clock.js";
+import type { AccountUpdate } from "../../streams/types.js";
 import { isMintWrite, MintInfoSource, readMintAccount, type MintInfoShape, type MintLookup } from "./mint-info.js";
 
 export interface LiveMintInfoOptions {
@@ -21,6 +22,11 @@ export interface LiveMintInfoOptions {
   readonly maxReads?: number;
   /** A read failed (its retries spent): the caller counts and logs it. */
   readonly onReadFailed?: (mint: string, error: RpcError) => void;
+  /**
+   * A mint account read by RPC, as the account write a feed would have carried: the daemon
+   * records it with the feed, so a replay knows the mint from the same moment live did.
+   */
+  readonly onRead?: (update: AccountUpdate) => void;
 }
 
 export function makeLiveMintInfo(o: LiveMintInfoOptions): MintInfoShape {
@@ -44,7 +50,12 @@ export function makeLiveMintInfo(o: LiveMintInfoOptions): MintInfoShape {
         later(`reading mint ${mint} failed: ${r.failure.message}`);
         o.onReadFailed?.(mint, r.failure);
       } else if (r.success === null) later(`no account ${mint} on chain`);
-      else fromRpc.set(mint, readMintAccount(mint, r.success.owner, r.success.data));
+      else {
+        const { owner, data, slot } = r.success;
+        fromRpc.set(mint, readMintAccount(mint, owner, data));
+        const now = o.clock.now();
+        o.onRead?.({ pubkey: mint, owner, data, slot, writeVersion: 0, tsEvent: now, tsInit: now });
+      }
     });
   };
 

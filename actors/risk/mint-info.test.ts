@@ -44,8 +44,10 @@ describe("live mint source (feed, else one RPC read)", () => {
   };
 
   it("reads a mint once, is unknown while reading, and keeps the answer", async () => {
-    const { rpc, reads } = stub([{ owner: TOKEN_2022_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6, extensions: [{ extension: "transferFeeConfig", feeBps: 30 }] }) }]);
-    const s = makeLiveMintInfo({ rpc, clock: new VirtualClock(0), retryAfterMs: 1_000 });
+    const data = encodeMint({ supply: 1n, decimals: 6, extensions: [{ extension: "transferFeeConfig", feeBps: 30 }] });
+    const { rpc, reads } = stub([{ owner: TOKEN_2022_PROGRAM, data, slot: 77 }]);
+    const recorded: unknown[] = [];
+    const s = makeLiveMintInfo({ rpc, clock: new VirtualClock(5_000), retryAfterMs: 1_000, onRead: (u) => recorded.push(u) });
     s.want(M);
     expect(s.lookup(M)._tag).toBe("Unknown");
     await tick();
@@ -53,12 +55,14 @@ describe("live mint source (feed, else one RPC read)", () => {
     s.want(M);
     s.lookup(M);
     expect(reads).toEqual([M]);
+    // Handed on as the account write a feed would carry, to be recorded with it for replay.
+    expect(recorded).toEqual([{ pubkey: M, owner: TOKEN_2022_PROGRAM, data, slot: 77, writeVersion: 0, tsEvent: 5_000, tsInit: 5_000 }]);
   });
 
   it("a failed read or a missing account is unknown, reported, and read again only after the wait", async () => {
     const clock = new VirtualClock(0);
     const failed: string[] = [];
-    const { rpc, reads } = stub(["fail", null, { owner: SPL_TOKEN_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6 }) }]);
+    const { rpc, reads } = stub(["fail", null, { owner: SPL_TOKEN_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6 }), slot: 1 }]);
     const s = makeLiveMintInfo({ rpc, clock, retryAfterMs: 1_000, onReadFailed: (m, e) => failed.push(`${m}:${e._tag}`) });
     s.want(M);
     await tick();
@@ -77,7 +81,7 @@ describe("live mint source (feed, else one RPC read)", () => {
   });
 
   it("reads at most maxReads mints at once; the others on a later want", async () => {
-    const data = { owner: SPL_TOKEN_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6 }) };
+    const data = { owner: SPL_TOKEN_PROGRAM, data: encodeMint({ supply: 1n, decimals: 6 }), slot: 1 };
     const { rpc, reads } = stub([data, data]);
     const s = makeLiveMintInfo({ rpc, clock: new VirtualClock(0), retryAfterMs: 1_000, maxReads: 1 });
     s.want(M);

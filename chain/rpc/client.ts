@@ -49,6 +49,8 @@ export interface SendOptions {
 export interface AccountData {
   readonly owner: string;
   readonly data: Uint8Array;
+  /** The slot the node answered at. */
+  readonly slot: number;
 }
 
 export interface SolanaRpc {
@@ -140,7 +142,7 @@ export function makeSolanaRpc(cfg: RpcClientConfig): SolanaRpc {
       read(
         "getAccountInfo",
         call("getAccountInfo", [address, { encoding: "base64", ...commitment }], W.AccountInfoResult).pipe(
-          Effect.map((r) => (r.value === null ? null : { owner: r.value.owner, data: new Uint8Array(Buffer.from(r.value.data[0], "base64")) })),
+          Effect.map((r) => (r.value === null ? null : { owner: r.value.owner, data: new Uint8Array(Buffer.from(r.value.data[0], "base64")), slot: r.context.slot })),
         ),
       ),
     getTokenHolding: (owner, mint) =>

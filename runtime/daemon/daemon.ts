@@ -329,6 +329,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // The simulated and recorded markets carry every mint's account: asking an RPC node is live's fallback.
     feedOnly: eventTimeBars, rng: seededRng(config.training.seed), clock,
     onReadFailed: (mint, e) => log.warn("reading a mint account failed; its entries wait", { mint, error: e._tag, detail: e.message }),
+    onRead: (u) => ingestRef?.recordAccounts([u]),
   });
   /** Token-safety refusals are logged once per mint and reason (every one is counted). */
   const safetyLogged = new Set<string>();
@@ -367,6 +368,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     if (entries.length === 0) throw new Error("nothing to watch: run `alphagpt sync` to fill the tokens table");
     const plan = await planWatch(entries, decoder.registry, { rpcUrl: config.solana.rpcUrl, clock });
     for (const n of plan.notes) log.warn(`ingest: ${n}`, {});
+    ingestRef?.recordAccounts(plan.initial);
     const scratch: MarketEvent[] = [];
     for (const update of plan.initial) {
       mints.observe(update);

@@ -4,10 +4,9 @@
  * `execution.maxSendAttempts` attempts with jittered backoff between them, the Jito block
  * engine as a second send path when `execution.jitoTipLamports` is above 0, and the mint source.
  */
-import { makeLiveMintInfo } from "../../actors/risk/mint-info.live.js";
+import { makeLiveMintInfo, type LiveMintInfoOptions } from "../../actors/risk/mint-info.live.js";
 import { makeReplayMintInfo } from "../../actors/risk/mint-info.replay.js";
 import type { MintInfoShape } from "../../actors/risk/mint-info.js";
-import type { RpcError } from "../../chain/rpc/errors.js";
 import type { Clock } from "../../core/clock.js";
 import { JUPITER_BACKOFF } from "../../chain/jupiter/retry.js";
 import { jupiterConfig, makeJupiter, type Jupiter } from "../../chain/jupiter/index.js";
@@ -47,7 +46,13 @@ export const MINT_RETRY_MS = 30_000;
  * mint writes else one RPC read per mint; on the loopback or a recorded market (`feedOnly`: the
  * feed carries every mint it trades) the feed's writes alone.
  */
-export function mintSourceFor(c: AppConfig, o: { readonly feedOnly: boolean; readonly rng: Rng; readonly clock: Clock; readonly onReadFailed?: (mint: string, e: RpcError) => void }): MintInfoShape {
+export function mintSourceFor(
+  c: AppConfig,
+  o: { readonly feedOnly: boolean; readonly rng: Rng; readonly clock: Clock } & Pick<LiveMintInfoOptions, "onReadFailed" | "onRead">,
+): MintInfoShape {
   if (o.feedOnly || c.solana.rpcUrl === "") return makeReplayMintInfo();
-  return makeLiveMintInfo({ rpc: liveRpc(c, o.rng), clock: o.clock, retryAfterMs: MINT_RETRY_MS, ...(o.onReadFailed ? { onReadFailed: o.onReadFailed } : {}) });
+  return makeLiveMintInfo({
+    rpc: liveRpc(c, o.rng), clock: o.clock, retryAfterMs: MINT_RETRY_MS,
+    ...(o.onReadFailed ? { onReadFailed: o.onReadFailed } : {}), ...(o.onRead ? { onRead: o.onRead } : {}),
+  });
 }

@@ -16,7 +16,8 @@ import { makeDexScreenerClient } from "../../../streams/dexscreener/index.js";
 import { MarketDecoder } from "../../../streams/decoders/market-decoder.js";
 import { geyserSource, newGeyserSourceStats } from "../../../streams/sources/geyser.js";
 import { newPubSubSourceStats, pubsubSource } from "../../../streams/sources/pubsub.js";
-import type { MarketEvent } from "../../../streams/types.js";
+import type { AccountUpdate, MarketEvent } from "../../../streams/types.js";
+import { rawFeedRows } from "../../ingest/feed-rows.js";
 import { startGeyserServer } from "../../../testkit/geyser/server.js";
 import { simScenario, type SimScenario } from "../../../testkit/geyser/sim-scenario.js";
 import { pubsubEventsFromGeyser } from "../../../testkit/rpc/pubsub-from-geyser.js";
@@ -108,6 +109,10 @@ export function registerIngest(program: Command, io: CliIo): void {
           now: () => systemClock.now(),
           onSinkError: (table, err) => log.error("a writer rejected rows", { table, error: String(err) }),
         };
+        if (setup.initial !== undefined && setup.initial.length > 0) {
+          const toRows = rawFeedRows(setup.source.name, (pk) => decoder.registry.mintOfCurve(pk));
+          await ingestOpts.writers.events.push(setup.initial.flatMap((update) => toRows({ kind: "account", update })));
+        }
         const running = startIngest(ingestOpts);
         const stopOn = (signal: NodeJS.Signals) => () => running.stop(`stopped by ${signal}`);
         const onInt = stopOn("SIGINT");
@@ -141,6 +146,8 @@ export function registerIngest(program: Command, io: CliIo): void {
 
 interface SourceSetup {
   readonly source: IngestSource;
+  /** Account states read by RPC before the feed starts: recorded with it, so a replay starts from them too. */
+  readonly initial?: readonly AccountUpdate[];
   readonly usd: IngestOptions["usd"];
   readonly mints?: ReadonlySet<string>;
   readonly describe: string;
@@ -227,7 +234,10 @@ async function liveSource(opts: IngestCommandOptions, config: AppConfig, storage
       { endpoint: config.geyser.endpoint, ...(config.geyser.token !== "" ? { token: config.geyser.token } : {}), request: watchRequest(plan, config.solana.commitment), clock: systemClock },
       stats,
     );
-    return { source: { name: "geyser", feed, counters: () => ({ ...stats, duplicates: stats.dedupe.duplicates }) }, usd: (q, t) => usd.usd(q, t), describe: `Geyser ${config.geyser.endpoint} watching ${universe}`, notes };
+    return {
+      source: { name: "geyser", feed, counters: () => ({ ...stats, duplicates: stats.dedupe.duplicates }) }, initial: plan.initial,
+      usd: (q, t) => usd.usd(q, t), describe: `Geyser ${config.geyser.endpoint} watching ${universe}`, notes,
+    };
   }
   const url = pubsubUrl(config);
   const stats = newPubSubSourceStats();
@@ -235,6 +245,7 @@ async function liveSource(opts: IngestCommandOptions, config: AppConfig, storage
   const feed = pubsubSource({ url, accounts: plan.accounts, logsMentions: VENUE_PROGRAMS, clock: systemClock, commitment: config.solana.commitment }, stats);
   return {
     source: { name: "pubsub", feed, counters: () => ({ ...stats, duplicates: stats.duplicates + stats.dedupe.duplicates }) },
+    initial: plan.initial,
     usd: (q, t) => usd.usd(q, t),
     mints: new Set(entries.map((e) => e.mint)),
     describe: `PubSub ${url} watching ${universe}`,

@@ -86,6 +86,12 @@ export interface IngestChild {
    * go where every bar goes, as the end of a backtest closes them. Returns how many closed.
    */
   closeOpenBars(): number;
+  /**
+   * Account states read by RPC rather than streamed (the watch's initial state, mints read for
+   * token safety): recorded as the feed's own account rows, so a replay of the recording starts
+   * from what live knew, when it knew it.
+   */
+  recordAccounts(updates: readonly AccountUpdate[]): void;
 }
 
 export function ingestChild(o: IngestChildOptions): IngestChild {
@@ -94,11 +100,14 @@ export function ingestChild(o: IngestChildOptions): IngestChild {
     sinks: { events: { rows: 0, pushes: 0, failures: 0 }, ticks: { rows: 0, pushes: 0, failures: 0 }, bars: { rows: 0, pushes: 0, failures: 0 } },
   };
   const noWriter = { push: () => undefined };
+  /** The `source` of stored rows: the target's name, once one started. */
+  let sourceName = "geyser";
 
   const factory: ChildFactory = {
     name: "ingest",
     async start(ctx: ChildContext): Promise<ChildInstance> {
       const target = await o.target();
+      sourceName = target.name;
       const source: GeyserSourceStats = newGeyserSourceStats();
       const startedAt = o.clock.now();
       let connects = 0;
@@ -184,6 +193,12 @@ export function ingestChild(o: IngestChildOptions): IngestChild {
         if (rows.length > 0) o.writers.bars.push(rows).catch((e: unknown) => o.onSinkError("bars", e));
       }
       return out.length;
+    },
+    recordAccounts: (updates) => {
+      const events = o.writers.events;
+      if (events === null || updates.length === 0) return;
+      const toRows = rawFeedRows(sourceName, (pk) => o.decoder.registry.mintOfCurve(pk));
+      events.push(updates.flatMap((update) => toRows({ kind: "account", update }))).catch((e: unknown) => o.onSinkError("feed_events", e));
     },
   };
 }
