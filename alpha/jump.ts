@@ -27,6 +27,25 @@ export function jumpScratch(window: number): JumpScratch {
   return { window, prev: new Float64Array(window), s1: new Float64Array(window + 1), s2: new Float64Array(window + 1) };
 }
 
+/**
+ * A new block starts at `shift`: the suffix sums of the previous block (`prev`) around it,
+ * s1[k] = sum of (prev[i] - shift) and s2[k] of its squares over i in k..W, with s1[W] = s2[W] = 0.
+ * Shared with the streaming JUMP (alpha/stream/jump-stream.ts), so both round alike.
+ */
+export function blockSuffixSums(prev: Float64Array, shift: number, s1: Float64Array, s2: Float64Array, W: number): void {
+  let q1 = 0;
+  let q2 = 0;
+  for (let k = W - 1; k >= 0; k--) {
+    const d = prev[k]! - shift;
+    q1 += d;
+    q2 += d * d;
+    s1[k] = q1;
+    s2[k] = q2;
+  }
+  s1[W] = 0;
+  s2[W] = 0;
+}
+
 /** D[t] = JUMP of A[a .. a + T) at t; D may alias A (each A[a + t] is read before D[t] is written). */
 export function jumpKernel(D: Float64Array, A: Float32Array | Float64Array, a: number, T: number, j: JumpScratch): void {
   const { window: W, prev, s1, s2 } = j;
@@ -59,17 +78,7 @@ export function jumpKernel(D: Float64Array, A: Float32Array | Float64Array, a: n
   const c9 = 9 * invW1;
   for (let b = W; b < T; b += W) {
     const shift = A[a + b]!;
-    let q1 = 0;
-    let q2 = 0;
-    for (let k = W - 1; k >= 0; k--) {
-      const d = prev[k]! - shift;
-      q1 += d;
-      q2 += d * d;
-      s1[k] = q1;
-      s2[k] = q2;
-    }
-    s1[W] = 0;
-    s2[W] = 0;
+    blockSuffixSums(prev, shift, s1, s2, W);
     p1 = 0;
     p2 = 0;
     const end = Math.min(T, b + W);

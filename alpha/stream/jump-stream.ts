@@ -4,6 +4,7 @@
  * a row that starts where the stream starts. A block's suffix sums are built when its successor
  * begins (O(window) once per window bars: O(1) per bar, amortised).
  */
+import { blockSuffixSums } from "../jump.js";
 
 export class JumpStream {
   readonly #w: number;
@@ -57,17 +58,7 @@ export class JumpStream {
     if (r === 0) {
       // A new block: suffix sums of the one before, around this block's first value.
       this.#shift = x;
-      let q1 = 0;
-      let q2 = 0;
-      for (let k = W - 1; k >= 0; k--) {
-        const d = prev[k]! - x;
-        q1 += d;
-        q2 += d * d;
-        s1[k] = q1;
-        s2[k] = q2;
-      }
-      s1[W] = 0;
-      s2[W] = 0;
+      blockSuffixSums(prev, x, s1, s2, W);
       this.#p1 = 0;
       this.#p2 = 0;
     }
