@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { TokenBar } from "../../core/bar.js";
 import type { Storage } from "../storage/storage.js";
 import { csvField } from "./csv.js";
 import { intervalOption } from "./ohlcv-scan.js";
@@ -35,16 +36,9 @@ export interface ExportResult {
 /** The columns importOhlcv reads back, in this order. */
 export const EXPORT_COLUMNS = ["ts", "mint", "open", "high", "low", "close", "volume", "liquidity", "fdv", "trades", "lowprec"] as const;
 
-interface ExportedBar {
-  readonly mint: string;
+/** A stored bar as the query returns it: 64-bit integers may come back as strings. */
+interface ExportedBar extends Omit<TokenBar, "ts"> {
   readonly ts: number | string;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly liquidity: number | null;
-  readonly fdv: number | null;
   readonly trades: number | string;
   readonly lowprec: number | string;
 }
