@@ -52,4 +52,12 @@ describe("daemon mode: replay", () => {
     expect(existsSync(join(t.dir, "journal.sqlite"))).toBe(false);
     expect(t.daemon.records().map((r) => r.state)).toContain("shuttingDown");
   }, 120_000);
+
+  it("refuses to start on a recording it cannot read or an empty range, naming the key", async () => {
+    const state = join(dir, "bad");
+    await expect(startTestDaemon({ dataDir: state, config: { mode: "replay", "replay.file": join(dir, "missing.jsonl") } })).rejects.toThrow(/replay\.file .*missing\.jsonl does not exist/);
+    await expect(startTestDaemon({ dataDir: state, config: { mode: "replay", "replay.file": recording, "replay.from": 2_000, "replay.to": 1_000 } })).rejects.toThrow(
+      /replay\.to \(1000\) must be after replay\.from \(2000\)/,
+    );
+  }, 60_000);
 });
