@@ -80,6 +80,7 @@ const testEnv: Record<string, string> = {
   ALPHAGPT_TRAINING_LOOPS: "2",
   ALPHAGPT_TRAINING_MAX_FORMULA_LEN: String(MAX_LEN),
   ALPHAGPT_TRAINING_LEARNING_RATE: "0.005",
+  ALPHAGPT_TRAINING_END_BIAS: "1.5",
 };
 const overrides = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("ALPHAGPT_") && k !== "ALPHAGPT_DATA_DIR")) as Record<string, string>;
 const env = { ...testEnv, ...overrides };
