@@ -60,7 +60,8 @@ export function paramSpecs(cfg: ModelConfig, vocab: VocabSpec): ParamSpec[] {
     { name: "router_b1", shape: [cfg.routerHidden], init: constant(0), decay: false },
     { name: "router_w2", shape: [cfg.routerHidden, cfg.outHeads], init: normal(0.02), decay: true },
     { name: "router_b2", shape: [cfg.outHeads], init: constant(0), decay: false },
-    // Small heads: the first policy is near uniform over the grammar's allowed actions.
+    // Small heads: the first policy is near uniform over the grammar's allowed actions (END aside,
+    // with an endBias).
     { name: "heads_w", shape: [d, cfg.outHeads * outputSize], init: normal(0.02), decay: true },
     {
       name: "heads_b",
