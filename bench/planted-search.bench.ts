@@ -37,8 +37,10 @@
  *   batch 64, 24 steps, endBias 0        9  0.75    6  0.55    6  0.55    8  0.61    29/72 0.62
  *   ... endBias 1.5 (the test env now)   10 0.67    13 0.77    9  0.69    7  0.58    39/72 0.68
  *   batch 128, 48 steps, endBias 0       10 0.88    10 0.84    3  0.56    8  0.80    31/72 0.77
- * (budget about 1.0k, 1.4k and 4.9k formulas: p(win) against searches of 1,400 flatters the
- * 4.9k runs; the wins are at equal budget.) Seeds 1-6 only, batch 64 and 24 steps unless noted:
+ *   endBias 0.75                                                                      29/72 0.60
+ *   endBias 1.5, 48 steps                                                             34/72 0.74
+ * (budget about 1.0k at endBias 1.5, 1.4k at 0, 4.9k at batch 128 x 48: p(win) against searches
+ * of 1,400 flatters the larger budgets; the wins are at equal budget.) Seeds 1-6 only, batch 64 and 24 steps unless noted:
  *   train reward = worst of 2 / 3 contiguous folds of the train split   8 0.64 / 5 0.48
  *   steps 48 / 96 (budget 2.5k / 2.6-4k: the policy has converged)      7 0.71 / 7 0.71
  *   batch 128 (budget 2.8k)                                             5 0.78
