@@ -133,6 +133,7 @@ export const AppConfigSchema = Schema.Struct({
     candidatesPerStep: PositiveInt,
     selectBy: Schema.Literals(["validation", "worst"]),
     rewardMinDays: NonNegative,
+    endBias: NonNegative,
     dModel: PositiveInt,
     layers: PositiveInt,
     loops: PositiveInt,

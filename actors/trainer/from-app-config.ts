@@ -35,6 +35,7 @@ export function trainerConfigFrom(training: AppConfig["training"], run: RunSpeci
       layers: training.layers,
       loops: training.loops,
       maxLen: training.maxFormulaLen,
+      ...((t.endBias ?? 0) === 0 ? {} : { endBias: t.endBias }),
     },
     optimizer: { lr: training.learningRate, weightDecay: training.weightDecay },
     lord: { rate: training.lordDecayRate, iterations: training.lordIterations },

@@ -30,6 +30,14 @@ export interface ModelConfig {
   /** Hidden width of the mixture router. */
   readonly routerHidden: number;
   readonly normEps: number;
+  /**
+   * Initial logit of END in every output head (absent: 0). With 0 the first policy is near
+   * uniform over the allowed actions, and since END is allowed only once the stack holds one
+   * value, it writes maxLen tokens most of the time (79% at maxLen 8), where random search draws
+   * lengths uniformly and the longest formulas score worst out of sample
+   * (bench/planted-search.bench.ts). A positive bias starts the policy on shorter formulas.
+   */
+  readonly endBias?: number;
 }
 
 /** Upstream's sizes (reference §8): d 64, 4 heads, SwiGLU 128, 2 layers x 3 loops, length 12. */

@@ -7,7 +7,11 @@ import * as tf from "@tensorflow/tfjs";
 import { randNormal, seededRng, type Rng } from "../../core/random.js";
 import { tokenLayout, type ModelConfig, type VocabSpec } from "./config.js";
 
-type Init = { readonly kind: "normal"; readonly std: number } | { readonly kind: "const"; readonly value: number };
+type Init =
+  | { readonly kind: "normal"; readonly std: number }
+  | { readonly kind: "const"; readonly value: number }
+  /** `value` at every `every`-th entry from `at`, 0 elsewhere: one logit in each of several heads. */
+  | { readonly kind: "strided"; readonly value: number; readonly every: number; readonly at: number };
 
 export interface ParamSpec {
   readonly name: string;
@@ -22,7 +26,7 @@ const constant = (value: number): Init => ({ kind: "const", value });
 
 /** Every parameter, in a fixed order (checkpoints rely on it). */
 export function paramSpecs(cfg: ModelConfig, vocab: VocabSpec): ParamSpec[] {
-  const { inputSize, outputSize } = tokenLayout(vocab);
+  const { inputSize, outputSize, end } = tokenLayout(vocab);
   const d = cfg.dModel;
   const f = cfg.ffnHidden;
   const hd = d / cfg.heads;
@@ -56,9 +60,15 @@ export function paramSpecs(cfg: ModelConfig, vocab: VocabSpec): ParamSpec[] {
     { name: "router_b1", shape: [cfg.routerHidden], init: constant(0), decay: false },
     { name: "router_w2", shape: [cfg.routerHidden, cfg.outHeads], init: normal(0.02), decay: true },
     { name: "router_b2", shape: [cfg.outHeads], init: constant(0), decay: false },
-    // Small heads: the first policy is near uniform over the grammar's allowed actions.
+    // Small heads: the first policy is near uniform over the grammar's allowed actions (END aside,
+    // with an endBias).
     { name: "heads_w", shape: [d, cfg.outHeads * outputSize], init: normal(0.02), decay: true },
-    { name: "heads_b", shape: [cfg.outHeads * outputSize], init: constant(0), decay: false },
+    {
+      name: "heads_b",
+      shape: [cfg.outHeads * outputSize],
+      init: (cfg.endBias ?? 0) === 0 ? constant(0) : { kind: "strided", value: cfg.endBias!, every: outputSize, at: end },
+      decay: false,
+    },
     { name: "value_w", shape: [d, 1], init: constant(0), decay: false },
     { name: "value_b", shape: [1], init: constant(0), decay: false },
   );
@@ -77,6 +87,7 @@ function initValues(spec: ParamSpec, rng: Rng): Float32Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   if (spec.init.kind === "const") out.fill(spec.init.value);
+  else if (spec.init.kind === "strided") for (let i = spec.init.at; i < n; i += spec.init.every) out[i] = spec.init.value;
   else for (let i = 0; i < n; i++) out[i] = randNormal(rng) * spec.init.std;
   return out;
 }

@@ -94,3 +94,20 @@ describe("risk-seeking policy gradient", () => {
     }
   });
 });
+
+describe("END bias at init", () => {
+  it("starts the policy on shorter formulas; absent, the model config is unchanged", () => {
+    const full = (p: Policy): number => mean(p.sample(512, seededRng(3)).formulas.map((f) => (f.length === model.maxLen ? 1 : 0)));
+    const plain = new Policy({ vocab, model, seed: 7 });
+    const biased = new Policy({ vocab, model: { ...model, endBias: 1.5 }, seed: 7 });
+    try {
+      expect(plain.config).not.toHaveProperty("endBias");
+      const [a, b] = [full(plain), full(biased)];
+      expect(a).toBeGreaterThan(0.6);
+      expect(b).toBeLessThan(a - 0.2); // 0.78 -> 0.44 at maxLen 8
+    } finally {
+      plain.dispose();
+      biased.dispose();
+    }
+  });
+});
