@@ -38,15 +38,21 @@ export interface ReinforceOptions {
 
 export const defaultReinforceOptions: ReinforceOptions = { temperature: 1, entropyCoef: 0.01, valueCoef: 0.5, baseline: "value", riskSeeking: 0 };
 
-/** Batch-normalised rewards: (r - mean) / std, all zeros when every reward is the same. */
-export function normaliseRewards(rewards: ArrayLike<number>): Float32Array {
+/** Mean and unbiased standard deviation of a batch's rewards. */
+function meanStd(rewards: ArrayLike<number>): { readonly mean: number; readonly std: number } {
   const n = rewards.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += rewards[i]!;
   mean /= Math.max(1, n);
   let sq = 0;
   for (let i = 0; i < n; i++) sq += (rewards[i]! - mean) ** 2;
-  const std = Math.sqrt(sq / Math.max(1, n - 1));
+  return { mean, std: Math.sqrt(sq / Math.max(1, n - 1)) };
+}
+
+/** Batch-normalised rewards: (r - mean) / std, all zeros when every reward is the same. */
+export function normaliseRewards(rewards: ArrayLike<number>): Float32Array {
+  const n = rewards.length;
+  const { mean, std } = meanStd(rewards);
   const out = new Float32Array(n);
   if (std > 1e-8) for (let i = 0; i < n; i++) out[i] = (rewards[i]! - mean) / std;
   return out;
@@ -69,12 +75,7 @@ export function policyAdvantages(rewards: ArrayLike<number>, riskSeeking: number
   const n = rewards.length;
   if (!(riskSeeking > 0 && riskSeeking < 1)) return { advantages: normaliseRewards(rewards), kept: n };
   const rq = rewardQuantile(rewards, 1 - riskSeeking);
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += rewards[i]!;
-  mean /= Math.max(1, n);
-  let sq = 0;
-  for (let i = 0; i < n; i++) sq += (rewards[i]! - mean) ** 2;
-  const std = Math.sqrt(sq / Math.max(1, n - 1));
+  const { std } = meanStd(rewards);
   const out = new Float32Array(n);
   let kept = 0;
   for (let i = 0; i < n; i++) if (rewards[i]! > rq) kept += 1;
