@@ -67,6 +67,7 @@ import { AlphaEvaluator, buildPanel, createContext, randomFormulaTokens, vocabul
 import { alphaScorer } from "../actors/trainer/alpha-scorer.js";
 import { trainerConfigFrom } from "../actors/trainer/from-app-config.js";
 import { runTraining } from "../actors/trainer/loop.js";
+import { PLANTED_MAX_LEN, PLANTED_TRAINING_ENV } from "../actors/trainer/testing.js";
 import { rpnText } from "../actors/trainer/strategy.js";
 import type { TrainerEvent } from "../actors/trainer/types.js";
 import { loadConfig } from "../config/index.js";
@@ -92,22 +93,12 @@ const list = (s: string): number[] =>
     return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
   });
 
-const MAX_LEN = 8;
+const MAX_LEN = PLANTED_MAX_LEN;
 /** test/e2e/cli-train.test.ts's env (the part that shapes the run). */
 const testEnv: Record<string, string> = {
-  ALPHAGPT_ALPHA_INTERVAL: "5m",
-  ALPHAGPT_ALPHA_NORM_WINDOW: "60",
-  ALPHAGPT_TRAINING_BACKEND: "wasm",
-  ALPHAGPT_TRAINING_BATCH_SIZE: values.batch ?? "64",
-  ALPHAGPT_TRAINING_STEPS: values.steps ?? "24",
-  ALPHAGPT_TRAINING_D_MODEL: "16",
-  ALPHAGPT_TRAINING_HEADS: "2",
-  ALPHAGPT_TRAINING_FFN_HIDDEN: "16",
-  ALPHAGPT_TRAINING_LAYERS: "1",
-  ALPHAGPT_TRAINING_LOOPS: "2",
-  ALPHAGPT_TRAINING_MAX_FORMULA_LEN: String(MAX_LEN),
-  ALPHAGPT_TRAINING_LEARNING_RATE: "0.005",
-  ALPHAGPT_TRAINING_END_BIAS: "1.5",
+  ...PLANTED_TRAINING_ENV,
+  ...(values.batch !== undefined ? { ALPHAGPT_TRAINING_BATCH_SIZE: values.batch } : {}),
+  ...(values.steps !== undefined ? { ALPHAGPT_TRAINING_STEPS: values.steps } : {}),
 };
 const overrides = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("ALPHAGPT_") && k !== "ALPHAGPT_DATA_DIR")) as Record<string, string>;
 const env = { ...testEnv, ...overrides };

@@ -67,3 +67,25 @@ export function toyConfig(outDir: string, over: Partial<TrainerConfig> = {}): Tr
     ...over,
   };
 }
+
+/**
+ * The planted-signal training run of test/e2e/cli-train.test.ts (and bench/planted-search): a
+ * tiny model and budget as config env vars, formulas of at most `PLANTED_MAX_LEN` tokens on
+ * 5-minute bars. Never wired in runtime.
+ */
+export const PLANTED_MAX_LEN = 8;
+export const PLANTED_TRAINING_ENV: Readonly<Record<string, string>> = {
+  ALPHAGPT_ALPHA_INTERVAL: "5m",
+  ALPHAGPT_ALPHA_NORM_WINDOW: "60",
+  ALPHAGPT_TRAINING_BACKEND: "wasm",
+  ALPHAGPT_TRAINING_BATCH_SIZE: "64",
+  ALPHAGPT_TRAINING_STEPS: "24",
+  ALPHAGPT_TRAINING_D_MODEL: "16",
+  ALPHAGPT_TRAINING_HEADS: "2",
+  ALPHAGPT_TRAINING_FFN_HIDDEN: "16",
+  ALPHAGPT_TRAINING_LAYERS: "1",
+  ALPHAGPT_TRAINING_LOOPS: "2",
+  ALPHAGPT_TRAINING_MAX_FORMULA_LEN: String(PLANTED_MAX_LEN),
+  ALPHAGPT_TRAINING_LEARNING_RATE: "0.005",
+  ALPHAGPT_TRAINING_END_BIAS: "1.5",
+};

@@ -17,26 +17,15 @@ import { loadPanel } from "../../runtime/research/load-panel.js";
 import type { TrainingHistory } from "../../runtime/research/training-history.js";
 import { openMigratedStorage } from "../../runtime/storage/from-config.js";
 import type { Storage } from "../../runtime/storage/storage.js";
+import { PLANTED_MAX_LEN, PLANTED_TRAINING_ENV } from "../../actors/trainer/testing.js";
 
-const MAX_LEN = 8;
+const MAX_LEN = PLANTED_MAX_LEN;
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-cli-train-"));
 const state = join(dir, "state");
 const env: Record<string, string> = {
+  ...PLANTED_TRAINING_ENV,
   ALPHAGPT_DATA_DIR: state,
   ALPHAGPT_LOG_LEVEL: "warn",
-  ALPHAGPT_ALPHA_INTERVAL: "5m",
-  ALPHAGPT_ALPHA_NORM_WINDOW: "60",
-  ALPHAGPT_TRAINING_BACKEND: "wasm",
-  ALPHAGPT_TRAINING_BATCH_SIZE: "64",
-  ALPHAGPT_TRAINING_STEPS: "24",
-  ALPHAGPT_TRAINING_D_MODEL: "16",
-  ALPHAGPT_TRAINING_HEADS: "2",
-  ALPHAGPT_TRAINING_FFN_HIDDEN: "16",
-  ALPHAGPT_TRAINING_LAYERS: "1",
-  ALPHAGPT_TRAINING_LOOPS: "2",
-  ALPHAGPT_TRAINING_MAX_FORMULA_LEN: String(MAX_LEN),
-  ALPHAGPT_TRAINING_LEARNING_RATE: "0.005",
-  ALPHAGPT_TRAINING_END_BIAS: "1.5",
   ALPHAGPT_TRAINING_SEED: "1",
 };
 
