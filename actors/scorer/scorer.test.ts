@@ -103,6 +103,19 @@ describe("scorer: hand-computed", () => {
   });
 });
 
+describe("scorer: rebuilding after a swap", () => {
+  it("rebuilds the dropped streams a chunk at a time, to the values of a scorer that had the new formula all along", () => {
+    const bars = ["A", "B", "C"].flatMap((m, k) => [0, 1, 2, 3].map((slot) => bar(m, slot, 1 + k, 2 + k, 0.5, 1.5 + k * slot * 0.1, 100_000 * (k + 1), 1_000_000)));
+    const swapped = scorer();
+    bars.forEach((b) => swapped.push(b));
+    swapped.setFormula("PRESSURE DELAY1 RET ADD");
+    expect([swapped.rebuildStale(1), swapped.rebuildStale(1), swapped.rebuildStale(5), swapped.rebuildStale(5)]).toEqual([2, 1, 0, 0]);
+    const fresh = scorer({ formula: "PRESSURE DELAY1 RET ADD" });
+    bars.forEach((b) => fresh.push(b));
+    expect(swapped.raws(T0 + 3 * INTERVAL)).toEqual(fresh.raws(T0 + 3 * INTERVAL));
+  });
+});
+
 describe("scorer: history and hygiene", () => {
   it("a token with too little history scores nothing (default warm-up: every bar the formula reads)", () => {
     const s = new Scorer({ formula: "RET DELAY1", intervalS: INTERVAL, rule });

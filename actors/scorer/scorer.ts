@@ -81,6 +81,25 @@ export class Scorer {
     this.#streams.clear();
   }
 
+  /**
+   * Builds, for up to `max` tokens, the streams a formula swap or a correction dropped; returns
+   * how many tokens still lack one. A swap drops every token's stream, and rebuilding one reads
+   * all its held bars: a runtime calls this a chunk per turn of its event loop after a swap, so
+   * the rebuild never stalls a tick or a close. Whatever is left is rebuilt when first needed.
+   */
+  rebuildStale(max: number): number {
+    let left = 0;
+    for (const mint of this.window.mints()) {
+      const s = this.#streams.get(mint);
+      if (s !== undefined && s.slot === this.window.latestTs(mint)) continue;
+      if (max > 0) {
+        this.#streams.set(mint, this.#rebuild(mint));
+        max--;
+      } else left++;
+    }
+    return left;
+  }
+
   push(bar: BarInput): PushResult {
     const result = this.window.push(bar);
     if (result === "added") {

@@ -155,6 +155,8 @@ export interface Daemon {
 }
 
 const RECORDS_KEPT = 500;
+/** Tokens whose signal stream is rebuilt per turn of the event loop after a formula swap. */
+const REBUILD_CHUNK = 8;
 
 /** Refusal codes that come from the mint account. */
 const TOKEN_REFUSALS: ReadonlySet<string> = new Set([...MINT_REFUSAL_CODES, ...SAFETY_CODES]);
@@ -445,6 +447,19 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
    * file for a formula trained here; an engine strategy file for one offered from elsewhere),
    * then the scorer trades it from the next close.
    */
+  /**
+   * A new active formula. Every token's signal stream is rebuilt from its held bars, a few
+   * tokens per turn of the event loop: done at once, a swap on a large universe would hold up
+   * ticks and stops for a second or more.
+   */
+  const swapFormula = (rpn: string, params: ActiveStrategy["params"]): void => {
+    scorer.setFormula(rpn, params);
+    const chunk = (): void => {
+      if (!stopping && scorer.rebuildStale(REBUILD_CHUNK) > 0) setImmediate(chunk);
+    };
+    setImmediate(chunk);
+  };
+
   const promote = async (p: PromoteParams): Promise<void> => {
     const trained = candidates.get(p.formula);
     try {
@@ -453,7 +468,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       const s = await readStrategyAt(strategyFilePath(config), config, clock.now(), "promoted");
       if (s === undefined) throw new Error("the strategy file vanished");
       const promoted = { ...s, validationScore: s.validationScore ?? p.validation.candidate };
-      scorer.setFormula(promoted.rpn, promoted.params);
+      swapFormula(promoted.rpn, promoted.params);
       active = promoted;
       candidates.clear();
       log.info("strategy promoted", { formula: promoted.rpn, infix: promoted.infix, validation: p.validation, shadow: p.shadow });
@@ -557,7 +572,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     reloadStrategy: async () => {
       const s = await readStrategyAt(strategyFilePath(config), config, clock.now());
       if (s === undefined) return undefined;
-      scorer.setFormula(s.rpn, s.params);
+      swapFormula(s.rpn, s.params);
       active = s;
       log.info("strategy reloaded", { formula: s.rpn });
       return s;
