@@ -201,6 +201,18 @@ function fileRecords(path: string, o: FileReaderOptions, stats: ReaderStats, for
   let magicChecked = format.magic.length === 0;
   let recordNo = 0;
   let rowsDone = false;
+  /** The next chunk, read while the one in hand is parsed (the replay never waits on the disk). */
+  let ahead: Promise<Buffer> | null = null;
+  const readChunk = async (): Promise<Buffer> => {
+    fh ??= await open(path, "r");
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    const { bytesRead } = await fh.read(chunk, 0, chunkBytes, null);
+    return chunk.subarray(0, bytesRead);
+  };
+  const readAhead = (): void => {
+    ahead = readChunk();
+    ahead.catch(() => {}); // its failure surfaces where it is awaited, in more()
+  };
   return {
     get done() {
       return rowsDone;
@@ -233,24 +245,28 @@ function fileRecords(path: string, o: FileReaderOptions, stats: ReaderStats, for
         rowsDone = true;
         return null;
       }
-      fh ??= await open(path, "r");
-      // The unread tail (part of one record) goes first, the chunk is read in after it.
+      const chunk = await (ahead ?? readChunk());
+      ahead = null;
+      // The unread tail (part of one record) goes first, the chunk after it.
       const rest = data.length - pos;
-      const buf = Buffer.allocUnsafe(rest + chunkBytes);
+      const buf = Buffer.allocUnsafe(rest + chunk.length);
       data.copy(buf, 0, pos);
-      const { bytesRead } = await fh.read(buf, rest, chunkBytes, null);
-      data = buf.subarray(0, rest + bytesRead);
+      chunk.copy(buf, rest);
+      data = buf;
       pos = 0;
-      if (bytesRead === 0) {
+      if (chunk.length === 0) {
         fileDone = true;
-        await fh.close();
+        await fh?.close();
         fh = null;
-      }
+      } else readAhead();
       return null;
     },
     async close() {
       rowsDone = fileDone = true;
       data = Buffer.alloc(0);
+      // A read in flight finishes before its file is closed under it.
+      await ahead?.catch(() => undefined);
+      ahead = null;
       await fh?.close();
       fh = null;
     },
