@@ -18,19 +18,30 @@ export const i64 = (v: DataView, off: number): bigint => v.getBigInt64(off, true
 export const u64n = (v: DataView, off: number): number => v.getUint32(off, true) + v.getUint32(off + 4, true) * 4294967296;
 
 const CACHE_MAX = 65_536;
-const cache = new Map<string, string>();
+interface Cached {
+  readonly bytes: Uint8Array;
+  readonly text: string;
+}
+/** Keyed by the key's first 6 bytes (a number, no allocation per lookup), checked against all 32. */
+const cache = new Map<number, Cached>();
+
+const sameKey = (a: Uint8Array, data: Uint8Array, off: number): boolean => {
+  for (let i = 0; i < 32; i++) if (a[i] !== data[off + i]) return false;
+  return true;
+};
 
 /** Base58 of the 32 bytes at `off`. */
 export function pubkeyAt(data: Uint8Array, off: number): string {
-  const key = Buffer.from(data.buffer, data.byteOffset + off, 32).toString("latin1");
-  let s = cache.get(key);
-  if (s === undefined) {
-    s = b58Decoder.decode(data.subarray(off, off + 32));
-    // Bounded: a flood of new keys resets the cache instead of growing it.
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(key, s);
-  }
-  return s;
+  const key = data[off]! + data[off + 1]! * 0x100 + data[off + 2]! * 0x10000 + data[off + 3]! * 0x1000000 + data[off + 4]! * 0x100000000 + data[off + 5]! * 0x10000000000;
+  const hit = cache.get(key);
+  if (hit !== undefined && sameKey(hit.bytes, data, off)) return hit.text;
+  const bytes = data.slice(off, off + 32);
+  const text = b58Decoder.decode(bytes);
+  // Bounded: a flood of new keys resets the cache instead of growing it. Two keys sharing their
+  // first 6 bytes (about 1 in 2^48) only take turns in the slot.
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, { bytes, text });
+  return text;
 }
 
 export function pubkeyString(bytes: Uint8Array): string {

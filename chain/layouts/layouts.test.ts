@@ -21,6 +21,8 @@ import {
   USDC_MINT,
   WSOL_MINT,
   type Decoded,
+  base58,
+  pubkeyAt,
 } from "./index.js";
 
 type Acc = { data: [string, string] };
@@ -156,5 +158,21 @@ describe("Raydium CPMM (fixture)", () => {
     expect(r.b.toString()).toBe(fx.expected.reserveB);
     expect(Number(r.a) / 1e9 / (Number(r.b) / 1e6)).toBe(fx.expected.priceAinBperB);
     expect(must(decodeCpmmPool(encodeCpmmPool(p)))).toMatchObject({ vaultB: p.vaultB, fundFeesMintB: 400000n });
+  });
+});
+
+describe("pubkeyAt", () => {
+  it("is base58 of the 32 bytes, also for keys that share their cache slot (first 6 bytes)", () => {
+    const a = new Uint8Array(40).fill(7);
+    const b = new Uint8Array(40).fill(7);
+    b[30] = 9; // same first 6 bytes at offset 4, a different key
+    const [x, y] = [pubkeyAt(a, 4), pubkeyAt(b, 4)];
+    expect(x).toBe(base58(a.subarray(4, 36)));
+    expect(y).toBe(base58(b.subarray(4, 36)));
+    expect(x).not.toBe(y);
+    expect([pubkeyAt(a, 4), pubkeyAt(b, 4), pubkeyAt(a, 4)]).toEqual([x, y, x]);
+    // The cache keeps its own copy: changing the source bytes later changes nothing cached.
+    a[10] = 1;
+    expect(pubkeyAt(a, 4)).toBe(base58(a.subarray(4, 36)));
   });
 });
