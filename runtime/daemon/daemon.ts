@@ -33,6 +33,8 @@ import {
   type ReconcileResult, type RetrainInput, type SupervisorRecord,
 } from "../../machines/supervisor.types.js";
 import { BarBook } from "../../streams/bars/bar-book.js";
+import { recordingReader } from "../../streams/replay/file-readers.js";
+import { clickHouseReader, type RowReader } from "../../streams/replay/readers.js";
 import { makeDexScreenerClient } from "../../streams/dexscreener/index.js";
 import { MarketDecoder } from "../../streams/decoders/market-decoder.js";
 import type { MarketEvent } from "../../streams/types.js";
@@ -48,8 +50,6 @@ import { alphaIntervalS } from "../research/alpha-options.js";
 import type { BatchedWriter } from "../storage/batched-writer.js";
 import { openMigratedStorage, openWriter, statePath } from "../storage/from-config.js";
 import type { Storage } from "../storage/storage.js";
-import { recordingReader } from "../../streams/replay/file-readers.js";
-import { clickHouseReader, type RowReader } from "../../streams/replay/readers.js";
 import { errorMessage, SupervisedChild, type ChildFactory } from "./children/child.js";
 import { executorChild, type ExecutorGateway } from "./children/executor.js";
 import { ingestChild, type IngestChild, type IngestTarget } from "./children/ingest.js";
@@ -165,8 +165,8 @@ const TOKEN_REFUSALS: ReadonlySet<string> = new Set([...MINT_REFUSAL_CODES, ...S
 export const newControlToken = (): string => randomBytes(24).toString("base64url");
 
 /**
- * The rows `mode: replay` plays, in `replay.from`..`replay.to`: `replay.file` (JSONL), else the
- * Geyser feed the daemon records in `feed_events`.
+ * The rows `mode: replay` plays, in `replay.from`..`replay.to`: `replay.file` (a JSONL or binary
+ * recording), else the Geyser feed the daemon records in `feed_events`.
  */
 async function replayReader(config: AppConfig, storage: Storage): Promise<RowReader> {
   const { file, from, to } = config.replay;
@@ -443,11 +443,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
 
   /**
-   * The supervisor promoted a candidate: its strategy file becomes the active one (the trainer's
-   * file for a formula trained here; an engine strategy file for one offered from elsewhere),
-   * then the scorer trades it from the next close.
-   */
-  /**
    * A new active formula. Every token's signal stream is rebuilt from its held bars, a few
    * tokens per turn of the event loop: done at once, a swap on a large universe would hold up
    * ticks and stops for a second or more.
@@ -460,6 +455,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     setImmediate(chunk);
   };
 
+  /**
+   * The supervisor promoted a candidate: its strategy file becomes the active one (the trainer's
+   * file for a formula trained here; an engine strategy file for one offered from elsewhere),
+   * then the scorer trades it from the next close.
+   */
   const promote = async (p: PromoteParams): Promise<void> => {
     const trained = candidates.get(p.formula);
     try {

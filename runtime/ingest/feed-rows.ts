@@ -7,7 +7,7 @@
  * not stored (they are counted in the status line and the summary).
  */
 import type { FeedEventRow } from "../../streams/sinks/rows.js";
-import type { FeedEvent, TokenBalance } from "../../streams/types.js";
+import type { AccountUpdate, FeedEvent, TokenBalance } from "../../streams/types.js";
 
 const balance = (b: TokenBalance) => ({ accountIndex: b.accountIndex, mint: b.mint, owner: b.owner, amount: b.amount.toString(), decimals: b.decimals });
 
@@ -68,4 +68,10 @@ export function rawFeedRows(source: string, mintOf: (pubkey: string) => string |
         return [];
     }
   };
+}
+
+/** Account states read by RPC (not streamed), as the feed's own account rows. */
+export function accountRows(source: string, mintOf: (pubkey: string) => string | undefined, updates: readonly AccountUpdate[]): FeedEventRow[] {
+  const toRows = rawFeedRows(source, mintOf);
+  return updates.flatMap((update) => toRows({ kind: "account", update }));
 }

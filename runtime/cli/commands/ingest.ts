@@ -17,7 +17,7 @@ import { MarketDecoder } from "../../../streams/decoders/market-decoder.js";
 import { geyserSource, newGeyserSourceStats } from "../../../streams/sources/geyser.js";
 import { newPubSubSourceStats, pubsubSource } from "../../../streams/sources/pubsub.js";
 import type { AccountUpdate, MarketEvent } from "../../../streams/types.js";
-import { rawFeedRows } from "../../ingest/feed-rows.js";
+import { accountRows } from "../../ingest/feed-rows.js";
 import { startGeyserServer } from "../../../testkit/geyser/server.js";
 import { simScenario, type SimScenario } from "../../../testkit/geyser/sim-scenario.js";
 import { pubsubEventsFromGeyser } from "../../../testkit/rpc/pubsub-from-geyser.js";
@@ -110,8 +110,7 @@ export function registerIngest(program: Command, io: CliIo): void {
           onSinkError: (table, err) => log.error("a writer rejected rows", { table, error: String(err) }),
         };
         if (setup.initial !== undefined && setup.initial.length > 0) {
-          const toRows = rawFeedRows(setup.source.name, (pk) => decoder.registry.mintOfCurve(pk));
-          await ingestOpts.writers.events.push(setup.initial.flatMap((update) => toRows({ kind: "account", update })));
+          await ingestOpts.writers.events.push(accountRows(setup.source.name, (pk) => decoder.registry.mintOfCurve(pk), setup.initial));
         }
         const running = startIngest(ingestOpts);
         const stopOn = (signal: NodeJS.Signals) => () => running.stop(`stopped by ${signal}`);

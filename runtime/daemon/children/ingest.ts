@@ -23,7 +23,7 @@ import { sinkTo, type SinkStats } from "../../../streams/operators/sink.js";
 import { barRows, lateEventRows, priceTickRow } from "../../../streams/sinks/rows.js";
 import { geyserSource, newGeyserSourceStats, type GeyserSourceStats } from "../../../streams/sources/geyser.js";
 import type { AccountUpdate, FeedEvent, MarketEvent, PriceTick } from "../../../streams/types.js";
-import { rawFeedRows } from "../../ingest/feed-rows.js";
+import { accountRows, rawFeedRows } from "../../ingest/feed-rows.js";
 import type { BatchedWriter } from "../../storage/batched-writer.js";
 import type { ChildContext, ChildFactory, ChildInstance } from "./child.js";
 
@@ -197,8 +197,7 @@ export function ingestChild(o: IngestChildOptions): IngestChild {
     recordAccounts: (updates) => {
       const events = o.writers.events;
       if (events === null || updates.length === 0) return;
-      const toRows = rawFeedRows(sourceName, (pk) => o.decoder.registry.mintOfCurve(pk));
-      events.push(updates.flatMap((update) => toRows({ kind: "account", update }))).catch((e: unknown) => o.onSinkError("feed_events", e));
+      events.push(accountRows(sourceName, (pk) => o.decoder.registry.mintOfCurve(pk), updates)).catch((e: unknown) => o.onSinkError("feed_events", e));
     },
   };
 }
