@@ -8,13 +8,10 @@
  * Risk judges the mint account as `mints` (actors/risk/mint-info.ts) knows it: an entry whose
  * mint is unknown or unreadable is refused (`mint_unknown`, `mint_unreadable`), never assumed safe.
  *
- * This is the glue `startDaemon` (runtime/daemon/daemon.ts, `entryRequest`, `scorerBook`,
- * `onDecisions`, ingest's `onTick`/`onBar`) writes inline, line for line, with the daemon's
- * metrics and logging behind optional hooks. The pieces it wires are the daemon's own:
- * `MarketState`, `Scorer` + `scorerChild`, `PositionBook`, the executor child. Replay and the
- * paper session of the parity test both run it; the daemon should import it instead of its
- * inline copy (see runtime/replay/README.md, "Injection points"), and then live, paper and
- * replay share this code too, not only its parts.
+ * One piece of glue for every mode: `startDaemon` (runtime/daemon/daemon.ts) runs it with its
+ * metrics and logging behind the optional hooks, and replay and the paper session of the parity
+ * test run it as is. The pieces it wires are the daemon's own: `MarketState`, `Scorer` +
+ * `scorerChild`, `PositionBook`, the executor child.
  */
 import { assessEntry, mintRefusal, type EntryRequest, type MintInfoShape, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
 import type { Book, Decisions, Signal } from "../../actors/scorer/index.js";
