@@ -62,8 +62,6 @@ export async function startRecordedMarket(o: RecordedMarketOptions): Promise<Rec
   let closed = false;
   let failure: unknown = null;
 
-  const timeOf = (e: FeedEvent): number | null => (e.kind === "account" || e.kind === "transaction" ? e.update.tsEvent : null);
-
   async function* updates(): AsyncGenerator<SubscribeUpdate> {
     let wall0: number | null = null;
     let rec0: number | null = null;
@@ -76,9 +74,9 @@ export async function startRecordedMarket(o: RecordedMarketOptions): Promise<Rec
           events.length = 0;
           decoder(row, events);
           for (const e of events) {
-            const ts = timeOf(e);
-            if (ts === null) continue;
-            const slot = e.kind === "account" || e.kind === "transaction" ? e.update.slot : lastSlot;
+            // Gaps are our own observations, not the chain's: nothing to serve.
+            if (e.kind !== "account" && e.kind !== "transaction") continue;
+            const { slot, tsEvent: ts } = e.update;
             // A slot is over when the next one starts: its update goes first, as a validator's would.
             if (slot !== lastSlot) {
               if (lastSlot >= 0) yield encodeSlot({ slot: lastSlot, parent: lastSlot - 1, status: "processed", tsEvent: slotMs });
