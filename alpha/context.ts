@@ -3,7 +3,7 @@
  * lives in a SharedArrayBuffer, so the whole object can be posted to workers without copying.
  */
 import { computeFeatures, type FeaturePanel } from "./features.js";
-import { buildMarket, DEFAULT_COSTS, UPSTREAM_COSTS, type CostOptions, type MarketArrays, type UpstreamCostOptions } from "./market.js";
+import { buildMarket, DEFAULT_COSTS, excessReturns, UPSTREAM_COSTS, type CostOptions, type MarketArrays, type UpstreamCostOptions } from "./market.js";
 import type { Panel } from "./panel.js";
 import { DEFAULT_ALPHA_PARAMS, DEFAULT_TRADE_RULE, type AlphaParams, type TradeRule } from "./params.js";
 import { planSplits, purgedSplits, type Split, type SplitOptions, type SplitPlan } from "./splits.js";
@@ -26,6 +26,8 @@ export interface ContextOptions {
   readonly splits?: readonly Split[] | SplitOptions;
   /** Reuse features computed earlier for the same panel and parameters. */
   readonly features?: FeaturePanel;
+  /** Also build market-relative returns, for requests with `returns: "excess"`. Default false. */
+  readonly excessReturns?: boolean;
 }
 
 export function createContext(panel: Panel, options: ContextOptions = {}): EvalContext {
@@ -42,10 +44,11 @@ export function createContext(panel: Panel, options: ContextOptions = {}): EvalC
         { ...params, liquidityWindowBars: panel.liquidityWindowBars },
         (options.splits ?? {}) as SplitOptions,
       );
+  const market = buildMarket(panel, options.costs ?? DEFAULT_COSTS, options.upstreamCosts ?? UPSTREAM_COSTS);
   return {
     panel,
     features,
-    market: buildMarket(panel, options.costs ?? DEFAULT_COSTS, options.upstreamCosts ?? UPSTREAM_COSTS),
+    market: options.excessReturns === true ? { ...market, excess: excessReturns(panel, market) } : market,
     plan: planSplits(panel, splits),
     params,
     rule: options.rule ?? DEFAULT_TRADE_RULE,

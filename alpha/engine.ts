@@ -27,6 +27,12 @@ export interface EvalRequest {
    * nothing after its end is computed.
    */
   readonly splits?: readonly string[];
+  /**
+   * `excess`: every held bar earns its return less the market's (the equal-weight mean of the
+   * tokens trading that bar); the context must be built with `excessReturns`. Default
+   * `absolute`.
+   */
+  readonly returns?: "absolute" | "excess";
 }
 
 export interface FormulaEval {
@@ -137,12 +143,13 @@ export class LocalEvaluator {
     return out;
   }
 
-  /** Backtest inputs restricted to the requested splits, and the bar after the last one. */
-  #selection(names: readonly string[] | undefined): { readonly k: KernelInputs; readonly splits: readonly number[]; readonly until: number } {
-    const key = names === undefined ? "" : names.join("\u0000");
+  /** Backtest inputs restricted to the requested splits and returns, and the bar after the last split. */
+  #selection(names: readonly string[] | undefined, returns: EvalRequest["returns"] = "absolute"): { readonly k: KernelInputs; readonly splits: readonly number[]; readonly until: number } {
+    const key = `${returns}\u0000${names === undefined ? "" : names.join("\u0000")}`;
     let sel = this.#kSel.get(key);
     if (sel === undefined) {
-      const { plan, panel } = this.#ctx;
+      const { plan, panel, market } = this.#ctx;
+      if (returns === "excess" && market.excess === undefined) throw new Error("excess returns were asked for, but the context was built without excessReturns");
       const splits = plan.splits.flatMap((sp, si) => (names === undefined || names.includes(sp.name) ? [si] : []));
       if (splits.length === 0) throw new Error(`no split named ${names?.join(", ")}`);
       const N = panel.nTokens;
@@ -150,6 +157,7 @@ export class LocalEvaluator {
       splits.forEach((si, j) => lastInSplit.set(plan.lastInSplit.subarray(si * N, (si + 1) * N), j * N));
       const k: KernelInputs = {
         ...this.#k,
+        ...(returns === "excess" ? { gapRet: market.excess!.gapRet, barRet: market.excess!.barRet } : {}),
         starts: Int32Array.from(splits, (si) => plan.splits[si]!.start),
         ends: Int32Array.from(splits, (si) => plan.splits[si]!.end),
         lastInSplit,
@@ -173,7 +181,7 @@ export class LocalEvaluator {
     const { panel, plan, market } = this.#ctx;
     const N = panel.nTokens;
     const T = panel.nTimes;
-    const sel = this.#selection(request.splits);
+    const sel = this.#selection(request.splits, request.returns);
     const nSplits = sel.splits.length;
     const accs = Array.from({ length: s.size }, () => new Float64Array(nSplits * ACC));
     const pnls = Array.from({ length: s.size }, () => new Float64Array(T));

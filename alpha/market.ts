@@ -58,6 +58,14 @@ export interface MarketArrays {
   readonly upstreamCost: Float32Array;
   readonly costs: CostOptions;
   readonly upstream: UpstreamCostOptions;
+  /** Market-relative returns (`excessReturns`), built only for contexts that ask for them. */
+  readonly excess?: ExcessReturns;
+}
+
+/** `gapRet` and `barRet` less the equal-weight mean of every token valid in the same bar. */
+export interface ExcessReturns {
+  readonly gapRet: Float32Array;
+  readonly barRet: Float32Array;
 }
 
 /** One-way cost fraction of a trade of `notionalUsd` against a pool of `liquidityUsd`. */
@@ -104,4 +112,38 @@ export function buildMarket(
     }
   }
   return { ...m, costs, upstream };
+}
+
+/**
+ * Each valid cell's return less the equal-weight mean of the tokens valid in that bar: a formula
+ * backtested on these earns only what its timing adds to holding the whole market, so holding
+ * every token earns nothing but costs. Rewards on raw returns rank "always hold" formulas by the
+ * split's drift, which in a launch-driven meme market is the lifecycle of its tokens, not a
+ * signal (on the e2e market the raw train reward correlated -0.45 with the test score).
+ */
+export function excessReturns(panel: Panel, m: Pick<MarketArrays, "gapRet" | "barRet">): ExcessReturns {
+  const N = panel.nTokens;
+  const T = panel.nTimes;
+  const out = { gapRet: sharedF32(N * T), barRet: sharedF32(N * T) };
+  const { valid } = panel;
+  for (let t = 0; t < T; t++) {
+    let n = 0;
+    let gap = 0;
+    let bar = 0;
+    for (let k = t; k < N * T; k += T) {
+      if (valid[k] !== 1) continue;
+      n++;
+      gap += m.gapRet[k]!;
+      bar += m.barRet[k]!;
+    }
+    if (n === 0) continue;
+    gap /= n;
+    bar /= n;
+    for (let k = t; k < N * T; k += T) {
+      if (valid[k] !== 1) continue;
+      out.gapRet[k] = m.gapRet[k]! - gap;
+      out.barRet[k] = m.barRet[k]! - bar;
+    }
+  }
+  return out;
 }

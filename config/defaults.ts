@@ -83,6 +83,7 @@ export const defaultConfig: AppConfig = {
     candidatesPerStep: 8,
     selectBy: "worst",
     rewardMinDays: 30,
+    rewardReturns: "absolute",
     endBias: 0,
     dModel: 64,
     layers: 2,

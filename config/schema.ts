@@ -133,6 +133,7 @@ export const AppConfigSchema = Schema.Struct({
     candidatesPerStep: PositiveInt,
     selectBy: Schema.Literals(["validation", "worst"]),
     rewardMinDays: NonNegative,
+    rewardReturns: Schema.Literals(["absolute", "excess"]),
     endBias: NonNegative,
     dModel: PositiveInt,
     layers: PositiveInt,

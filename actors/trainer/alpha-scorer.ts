@@ -17,6 +17,11 @@ export interface AlphaScorerOptions {
    * days ranks "hold everything" formulas on the split's drift above real signals.
    */
   readonly rewardMinDays?: number;
+  /**
+   * Returns of the train reward (default absolute). `excess` needs a context built with
+   * `excessReturns`; validation stays on absolute returns, which is what trading earns.
+   */
+  readonly rewardReturns?: "absolute" | "excess";
 }
 
 /** Per-bar returns from a cumulative log-return curve. */
@@ -61,7 +66,7 @@ export function alphaScorer(evaluator: AlphaEvaluator, options: AlphaScorerOptio
   const minDays = options.rewardMinDays === undefined ? {} : { minDays: options.rewardMinDays };
   return {
     async evaluate(formulas: readonly Tokens[]) {
-      const results = await evaluate(formulas, { reward: { split: train, ...minDays }, ...maxLength });
+      const results = await evaluate(formulas, { reward: { split: train, ...minDays }, splits: [train], returns: options.rewardReturns ?? "absolute", ...maxLength });
       return results.map((r) => r.reward);
     },
     async validate(formulas: readonly Tokens[]): Promise<Validation[]> {

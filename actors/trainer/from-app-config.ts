@@ -3,6 +3,7 @@
  * only the caller knows: the vocabulary, the output folder, resume, the data window.
  */
 import type { AppConfig } from "../../config/index.js";
+import type { AlphaScorerOptions } from "./alpha-scorer.js";
 import { defaultTrainerSettings, type TrainerConfig, type TrainerVocab } from "./types.js";
 
 export interface RunSpecifics {
@@ -44,4 +45,10 @@ export function trainerConfigFrom(training: AppConfig["training"], run: RunSpeci
     pool: { ...defaultTrainerSettings.pool, candidatesPerStep: t.candidatesPerStep ?? defaultTrainerSettings.pool.candidatesPerStep, selectBy: t.selectBy ?? "validation" },
     ...run.overrides,
   };
+}
+
+/** The scorer's settings from the same section (a manifest without rewardReturns predates it: absolute). */
+export function alphaScorerOptions(training: AppConfig["training"]): AlphaScorerOptions {
+  const t: Partial<AppConfig["training"]> = training;
+  return { maxLength: training.maxFormulaLen, rewardMinDays: training.rewardMinDays, rewardReturns: t.rewardReturns ?? "absolute" };
 }

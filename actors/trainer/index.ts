@@ -18,4 +18,4 @@ export type {
   TrainResult,
   Validation,
 } from "./types.js";
-export { trainerConfigFrom, type RunSpecifics } from "./from-app-config.js";
+export { alphaScorerOptions, trainerConfigFrom, type RunSpecifics } from "./from-app-config.js";

@@ -17,6 +17,7 @@ export function alphaContextOptions(config: AppConfig): ContextOptions {
     },
     upstreamCosts: { tradeSizeUsd: backtest.tradeSizeUsd, minLiquidityUsd: backtest.minLiquidityUsd, baseFee: backtest.swapFee },
     rule: { buyThreshold: strategy.buyThreshold, sellThreshold: strategy.sellThreshold },
+    excessReturns: config.training.rewardReturns === "excess",
     splits: { train: alpha.trainShare, validation: alpha.validationShare, test: Math.max(0, 1 - alpha.trainShare - alpha.validationShare) },
   };
 }

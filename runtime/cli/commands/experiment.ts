@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../../actors/trainer/files.js";
-import { alphaScorer, STRATEGY_FILE, trainerConfigFrom, type TrainerEvent } from "../../../actors/trainer/index.js";
+import { alphaScorer, alphaScorerOptions, STRATEGY_FILE, trainerConfigFrom, type TrainerEvent } from "../../../actors/trainer/index.js";
 import { vocabulary, type AlphaEvaluator } from "../../../alpha/index.js";
 import { defaultAdamWOptions, defaultLordOptions, type BackendChoice } from "../../../alpha/model/index.js";
 import type { AppConfig } from "../../../config/index.js";
@@ -198,7 +198,7 @@ async function lordExperiment(ctx: CliContext, opts: LordExperimentOptions): Pro
   let bar: Progress | undefined;
   let interrupted: NodeJS.Signals | undefined;
   try {
-    const scorer = alphaScorer(evaluator, { maxLength, rewardMinDays: training.rewardMinDays });
+    const scorer = alphaScorer(evaluator, alphaScorerOptions(training));
     const vocab = vocabulary(config.alpha.featureSet);
     let done = 0;
     let backendShown = false;

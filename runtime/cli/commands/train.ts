@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import {
   alphaScorer,
+  alphaScorerOptions,
   decodeStrategyFile,
   startTrainerWorker,
   trainerConfigFrom,
@@ -368,7 +369,7 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
       }
     };
 
-    const outcome = await runTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen, rewardMinDays: config.training.rewardMinDays }), { onEvent, signals: { io } });
+    const outcome = await runTrainerWorker(trainerConfig, alphaScorer(evaluator, alphaScorerOptions(config.training)), { onEvent, signals: { io } });
     bar?.stop();
     await saveRunHistory("the run history", async () => {});
     const result = outcome.result;

@@ -14,7 +14,7 @@
  * the active formula are untouched.
  */
 import { join } from "node:path";
-import { alphaScorer, startTrainerWorker, trainerConfigFrom, type TrainerConfig, type TrainerEvent, type TrainerHandle } from "../../../actors/trainer/index.js";
+import { alphaScorer, alphaScorerOptions, startTrainerWorker, trainerConfigFrom, type TrainerConfig, type TrainerEvent, type TrainerHandle } from "../../../actors/trainer/index.js";
 import { AlphaEvaluator, createContext, HORIZON, minEmbargo, type Panel } from "../../../alpha/index.js";
 import type { AppConfig } from "../../../config/index.js";
 import type { Clock } from "../../../core/clock.js";
@@ -163,7 +163,7 @@ export function trainerChild(o: TrainerChildOptions): TrainerChild {
         const point = { step: e.step, bestScore: e.bestScore ?? Number.NaN, meanScore: e.reward.mean };
         update({ step: e.step, totalSteps: e.steps, bestScore: e.bestScore, bestInfix: e.bestFormula, history: [...snap.history, point].slice(-HISTORY_POINTS) });
       };
-      const handle = startTrainerWorker(trainerConfig, alphaScorer(evaluator, { maxLength: config.training.maxFormulaLen, rewardMinDays: config.training.rewardMinDays }), { onEvent });
+      const handle = startTrainerWorker(trainerConfig, alphaScorer(evaluator, alphaScorerOptions(config.training)), { onEvent });
       inst.handle = handle;
       inst.lastHeard = o.clock.now();
       let result;
