@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SubscribeUpdate } from "../geyser/wire.js";
 import { parseSubscribeUpdate } from "../geyser/parse.js";
 import { accountData, fixtureBytes, fixtureJson } from "../../testkit/fixtures/load.js";
+import { encodeMint } from "../../chain/layouts/spl-mint.js";
 import { encodeTokenAccount } from "../../chain/layouts/spl-token.js";
-import { RAYDIUM_AMM_V4_AUTHORITY, RAYDIUM_AMM_V4_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID, TOKEN_PROGRAM_ID, USDC_MINT, WSOL_MINT } from "../../chain/layouts/programs.js";
+import { RAYDIUM_AMM_V4_AUTHORITY, RAYDIUM_AMM_V4_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, USDC_MINT, WSOL_MINT } from "../../chain/layouts/programs.js";
 import type { AccountUpdate, FeedEvent, MarketEvent, PriceTick, TradeTick, TransactionUpdate } from "../types.js";
 import { MarketDecoder } from "./market-decoder.js";
 import { PoolRegistry, pumpCurveAddress } from "./registry.js";
@@ -105,6 +106,24 @@ describe("Raydium pools tick once their slot is over", () => {
     ]) as PriceTick[];
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ mint: "7R4zU5pgHFxRQaNUhhCAPFXaSN6AWiheD6rRfkFJpump", quoteMint: WSOL_MINT, price: 4.1262135922330097e-7 });
+  });
+
+  it("a Token-2022 mint with extensions gives the pool its supply, hence an FDV; a token account of no pool does not", () => {
+    const fx = fixtureJson<Fx>("raydium/cpmm_pool.synthetic.json");
+    const MEME = "7R4zU5pgHFxRQaNUhhCAPFXaSN6AWiheD6rRfkFJpump";
+    const dec = new MarketDecoder();
+    const mint = encodeMint({ supply: 1_000_000_000_000_000n, decimals: 6, extensions: [{ extension: "transferFeeConfig", feeBps: 0 }] });
+    expect(mint.length).toBeGreaterThan(165);
+    const out = run(dec, [
+      acct(MEME, TOKEN_2022_PROGRAM_ID, mint, 19),
+      acct("So11111111111111111111111111111111111111112", TOKEN_2022_PROGRAM_ID, encodeTokenAccount({ mint: MEME, owner: MEME, amount: 5n }), 19),
+      acct(fx.pool.pubkey, RAYDIUM_CPMM_PROGRAM_ID, accountData(fx.pool.account), 20),
+      acct(fx.vaultA!.pubkey, TOKEN_PROGRAM_ID, accountData(fx.vaultA!.account), 20),
+      acct(fx.vaultB!.pubkey, TOKEN_PROGRAM_ID, accountData(fx.vaultB!.account), 20),
+      slotEv(21),
+    ]) as PriceTick[];
+    expect(out).toHaveLength(1);
+    expect(out[0]!.fdv).toBeCloseTo(4.1262135922330097e-7 * 1e9, 6); // price x 1e9 whole tokens
   });
 
   it("a swap's vault balance changes become a trade", () => {

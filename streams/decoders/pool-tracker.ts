@@ -17,7 +17,7 @@ import {
   TOKEN_PROGRAM_ID,
   WSOL_MINT,
 } from "../../chain/layouts/programs.js";
-import { decodeMint, MINT_SIZE } from "../../chain/layouts/spl-mint.js";
+import { decodeMint, isMintData } from "../../chain/layouts/spl-mint.js";
 import { decodeTokenAmount } from "../../chain/layouts/spl-token.js";
 import type { AccountUpdate, Out, PriceTick } from "../types.js";
 import { ammV4Pool, cpmmPool, pumpSwapPool, spotFromVaults, type TwoVaultPool } from "./pool-defs.js";
@@ -142,7 +142,8 @@ export class PoolTracker {
 
   #tokenProgram(u: AccountUpdate): void {
     const ref = this.#vaults.get(u.pubkey);
-    if (ref === undefined) return u.data.length === MINT_SIZE ? this.#mint(u) : void this.#stats.ignored++;
+    // A mint, Token-2022 ones with extensions included (their base 82 bytes are the same), or a token account of no watched pool.
+    if (ref === undefined) return isMintData(u.data) ? this.#mint(u) : void this.#stats.ignored++;
     const d = decodeTokenAmount(u.data);
     if (!d.ok) return this.#stats.fail("account", u.pubkey, u.slot, d.error);
     const st = this.#pools.get(ref.pool);
