@@ -67,7 +67,8 @@ describe("makeSolanaRpc against the loopback server", () => {
   beforeEach(async () => {
     chain = new LoopbackChain({ blockhashValidity: 10 });
     server = await startSolanaRpcServer({ chain });
-    rpc = makeSolanaRpc({ url: server.url, timeoutMs: 50, commitment: "confirmed", rng: seededRng(1), backoff: FAST_BACKOFF });
+    // A timeout far above a loopback answer, even on a loaded machine; the silent-node test sets its own.
+    rpc = makeSolanaRpc({ url: server.url, timeoutMs: 5_000, commitment: "confirmed", rng: seededRng(1), backoff: FAST_BACKOFF });
   });
   afterEach(async () => {
     await server.close();
@@ -101,7 +102,8 @@ describe("makeSolanaRpc against the loopback server", () => {
 
   it("a silent node times out and is retried, then reported unavailable", async () => {
     server.faults.script("getBlockHeight", ...Array<"timeout">(6).fill("timeout"));
-    const e = await fail(rpc.getBlockHeight());
+    const impatient = makeSolanaRpc({ url: server.url, timeoutMs: 50, commitment: "confirmed", rng: seededRng(1), backoff: FAST_BACKOFF });
+    const e = await fail(impatient.getBlockHeight());
     expect(e).toMatchObject({ _tag: "RpcUnavailableError", reason: "timeout" });
     expect(server.calls).toHaveLength(6);
   });

@@ -23,7 +23,7 @@ describe("geyserSource", () => {
     const stats = newGeyserSourceStats();
     const stop = new Subject<void>();
     const seen: FeedEvent[] = [];
-    const src = geyserSource({ endpoint: server.endpoint, request, clock: new VirtualClock(5), reconnect: { initialDelayMs: 10 }, liveness: { pingIntervalMs: 50, staleAfterMs: 300 } }, stats);
+    const src = geyserSource({ endpoint: server.endpoint, request, clock: new VirtualClock(5), reconnect: { initialDelayMs: 10 }, liveness: { pingIntervalMs: 100, staleAfterMs: 1_500 } }, stats); // stale well above a loaded machine's pauses
     const sub = src.pipe(takeUntil(stop)).subscribe((e) => seen.push(e));
     await eventually(() => expect(server!.stats.active).toBe(1));
     server.publish(slot(10));
