@@ -1,7 +1,8 @@
 /** What the trading path knows about the market: pools from ticks, and config onto the trading core's parameters. */
 import { describe, expect, it } from "vitest";
 import { WSOL_MINT } from "../../chain/layouts/programs.js";
-import { loadConfig } from "../../config/index.js";
+import { defaultConfig, loadConfig } from "../../config/index.js";
+import { DEFAULT_POSITION_PARAMS } from "../../machines/position.params.js";
 import type { PriceTick } from "../../streams/types.js";
 import { MarketState } from "./market-state.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
@@ -42,7 +43,8 @@ describe("config onto the trading core", () => {
     const p = positionParamsFrom(config);
     expect(p).toMatchObject({ stopLossPct: -0.05, tp1Gain: 0.1, tp1Fraction: 0.5, trailingActivation: 0.05, trailingDrop: 0.03, moonbagMultiple: 2, moonbagTrailingDrop: 0.25, moonbagMaxAgeMs: 86_400_000, maxHoldMs: 600_000 });
     expect(p.aiExitBelow).toEqual({ open: 0.45, trailing: 0.45, moonbag: null });
-    expect(positionParamsFrom({ ...config, strategy: { ...config.strategy, timeLimitS: 0, sellThreshold: 0 } })).toMatchObject({ maxHoldMs: null, aiExitBelow: { open: null, trailing: null, moonbag: null } });
+    expect(positionParamsFrom({ ...config, strategy: { ...config.strategy, timeLimitS: 0, sellThreshold: 0 } })).toMatchObject({ maxHoldMs: null, aiExitBelow: { open: null, trailing: null, moonbag: null } });    // The default config is the machine's own defaults (no time limit).
+    expect(positionParamsFrom(defaultConfig)).toEqual({ ...DEFAULT_POSITION_PARAMS, maxHoldMs: null });
   });
 
   it("maps risk.* onto the entry checks, liquidity converted to SOL at backtest.solUsd", () => {
