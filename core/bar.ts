@@ -31,3 +31,23 @@ export interface BarRow extends TokenBar {
   /** ReplacingMergeTree version: a correction carries a higher one, and a replay never double counts. */
   readonly version: number;
 }
+
+/** The stored row of a bar under construction (whatever else the builder keeps on it is left out). */
+export function barRow(b: TokenBar & { readonly trades: number }, intervalS: number, source: string, version: number): BarRow {
+  return {
+    interval_s: intervalS,
+    mint: b.mint,
+    ts: b.ts,
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    liquidity: b.liquidity,
+    fdv: b.fdv,
+    trades: b.trades,
+    lowprec: 0,
+    source,
+    version,
+  };
+}

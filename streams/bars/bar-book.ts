@@ -10,6 +10,7 @@
  * quote traded; liquidity and FDV are from the newest price tick in the bar; a bar without trades
  * is not emitted. Every value is in USD through `usd(quoteMint, tsEvent)`.
  */
+import { barRow } from "../../core/bar.js";
 import type { Bar as BarRow, MarketEvent } from "../types.js";
 
 export type BarOutput =
@@ -184,23 +185,9 @@ export class BarBook {
   }
 
   #row(b: OpenBar): BarRow {
-    return {
-      interval_s: this.#o.intervalS,
-      mint: b.mint,
-      ts: b.ts,
-      open: b.open,
-      high: b.high,
-      low: b.low,
-      close: b.close,
-      volume: b.volume,
-      liquidity: b.liquidity,
-      fdv: b.fdv,
-      trades: b.trades,
-      lowprec: 0,
-      source: this.#o.source ?? "geyser",
-      version: b.version,
-    };
+    return barRow(b, this.#o.intervalS, this.#o.source ?? "geyser", b.version);
   }
+
 }
 
 /**

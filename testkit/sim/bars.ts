@@ -9,7 +9,7 @@
  *   after it): 2 x real SOL-side reserve in USD, and price x 1e9 tokens in USD.
  * - trades: number of trades; lowprec 0, source "sim", version 1.
  */
-import type { BarRow } from "../../runtime/storage/storage.js";
+import { barRow, type BarRow } from "../../core/bar.js";
 import { LAMPORTS_PER_SOL, TOKEN_TOTAL_SUPPLY, TOKEN_UNIT } from "./constants.js";
 import type { SimEvent } from "./events.js";
 
@@ -49,7 +49,7 @@ export class BarAggregator {
     const ts = Math.floor(e.tsMs / this.#intervalMs) * this.intervalS;
     let bar = this.#open.get(e.mint);
     if (bar && bar.ts !== ts) {
-      if (bar.trades > 0) out.push(toRow(bar, this.intervalS));
+      if (bar.trades > 0) out.push(barRow(bar, this.intervalS, "sim", 1));
       this.#open.delete(e.mint);
       bar = undefined;
     }
@@ -96,7 +96,7 @@ export class BarAggregator {
     done.sort((a, b) => a.ts - b.ts || a.order - b.order);
     for (const bar of done) {
       this.#open.delete(bar.mint);
-      if (bar.trades > 0) out.push(toRow(bar, this.intervalS));
+      if (bar.trades > 0) out.push(barRow(bar, this.intervalS, "sim", 1));
     }
   }
 
@@ -106,21 +106,3 @@ export class BarAggregator {
   }
 }
 
-function toRow(b: OpenBar, intervalS: number): BarRow {
-  return {
-    interval_s: intervalS,
-    mint: b.mint,
-    ts: b.ts,
-    open: b.open,
-    high: b.high,
-    low: b.low,
-    close: b.close,
-    volume: b.volume,
-    liquidity: b.liquidity,
-    fdv: b.fdv,
-    trades: b.trades,
-    lowprec: 0,
-    source: "sim",
-    version: 1,
-  };
-}
