@@ -1,19 +1,18 @@
 /**
  * The position statechart as a static SVG, laid out once in Node with ELK exactly as the web
- * UI's viewer lays it out in the browser (runtime/ui/js/statechart.js: same graph, same layout
- * options, same classes: `sc-node` with `data-state`, `sc-edge` with `data-from`/`data-to`), so
+ * UI's viewer lays it out in the browser (the same graph, runtime/ui/js/statechart-graph.js, and
+ * the same classes: `sc-node` with `data-state`, `sc-edge` with `data-from`/`data-to`), so
  * the report's viewer only moves classes, as the UI does. No script, no CDN, no layout engine in
  * the report.
  */
 import { createRequire } from "node:module";
 import { positionMachine } from "../../machines/position.machine.js";
 import { statechartOf, type Statechart, type StatechartNode } from "../http/statechart.js";
+import { ROOT, toElk } from "../ui/js/statechart-graph.js";
 
 /** elkjs's bundled build (CommonJS, the layout engine in-process, no worker). */
 const ELK = createRequire(import.meta.url)("elkjs/lib/elk.bundled.js") as new () => { layout(graph: unknown): Promise<unknown> };
 
-const CHAR_W = 7.4;
-const ROOT = "__root";
 
 interface Laid {
   id: string;
@@ -32,29 +31,6 @@ interface LaidEdge {
 }
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-function toElk(chart: Statechart) {
-  const node = (n: StatechartNode): object =>
-    n.children.length > 0
-      ? { id: n.id, layoutOptions: { "elk.padding": "[top=26,left=12,bottom=12,right=12]" }, children: n.children.map(node) }
-      : { id: n.id, width: Math.max(64, n.key.length * CHAR_W + 22), height: 30 };
-  return {
-    id: ROOT,
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "DOWN",
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.edgeRouting": "ORTHOGONAL",
-      "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "34",
-      "elk.spacing.nodeNode": "22",
-      "elk.padding": "[top=12,left=12,bottom=12,right=12]",
-    },
-    children: chart.root.children.map(node),
-    edges: chart.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  };
-}
 
 /** The position machine's statechart, drawn. */
 export async function positionStatechartSvg(chart: Statechart = statechartOf(positionMachine)): Promise<string> {

@@ -2,44 +2,15 @@
 // nested states and the transitions, we draw SVG. Laid out once per machine definition; moving
 // the highlight is only a class change, so live updates and time travel cost nothing.
 
+import { ROOT, toElk } from "./statechart-graph.js";
+
 const SVG = "http://www.w3.org/2000/svg";
-const CHAR_W = 7.4; // 12px monospace
-const ROOT = "__root";
 
 const svg = (tag, attrs = {}) => {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
 };
-
-/** ELK graph from `/statechart/position`; compound states become ELK parents. */
-function toElk(chart) {
-  const node = (n) =>
-    n.children.length > 0
-      ? {
-          id: n.id,
-          layoutOptions: { "elk.padding": "[top=26,left=12,bottom=12,right=12]" },
-          children: n.children.map(node),
-        }
-      : { id: n.id, width: Math.max(64, n.key.length * CHAR_W + 22), height: 30 };
-  return {
-    id: ROOT,
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": "DOWN",
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.edgeRouting": "ORTHOGONAL",
-      // Network simplex gave the shortest edges and the narrowest drawing of the options tried.
-      "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "34",
-      "elk.spacing.nodeNode": "22",
-      "elk.padding": "[top=12,left=12,bottom=12,right=12]",
-    },
-    children: chart.root.children.map(node),
-    edges: chart.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  };
-}
 
 export class StatechartView {
   constructor(container) {
