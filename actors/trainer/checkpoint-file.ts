@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { decodeCheckpoint, encodeCheckpoint } from "../../alpha/model/checkpoint.js";
 import type { PolicySnapshot } from "../../alpha/model/policy.js";
-import { readIfExists, writeFileAtomic } from "./files.js";
+import { readIfExists, writeFileAtomic } from "../../core/files.js";
 import type { EliteEntry } from "./elite.js";
 import type { PoolJson } from "./pool.js";
 

@@ -9,7 +9,7 @@
 import { FormulaPool, type PoolEntry } from "./pool.js";
 import { formulaKey } from "./rewards.js";
 import { buildStrategyFile, rpnText } from "./strategy.js";
-import { writeFileAtomic } from "./files.js";
+import { writeFileAtomic } from "../../core/files.js";
 import type { FormulaScorer, TrainerConfig, TrainerEvent, Tokens } from "./types.js";
 
 /** Validated keys are remembered up to this many, then forgotten (re-validation is harmless). */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeCheckpoint, encodeCheckpoint } from "../../alpha/model/checkpoint.js";
-import { readIfExists, writeFileAtomic } from "./files.js";
+import { readIfExists, writeFileAtomic } from "../../core/files.js";
 import { buildStrategyFile, decodeStrategyFile, infixText, rpnText } from "./strategy.js";
 import { toyVocab } from "./testing.js";
 

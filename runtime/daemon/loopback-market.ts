@@ -15,7 +15,7 @@
  */
 import { readFileSync } from "node:fs";
 import { WSOL_MINT } from "../../chain/layouts/programs.js";
-import { writeFileAtomic } from "../../actors/trainer/files.js";
+import { writeFileAtomic } from "../../core/files.js";
 import { PUMP_PROGRAM_ID, PUMPSWAP_PROGRAM_ID, RAYDIUM_CPMM_PROGRAM_ID, TOKEN_PROGRAM_ID } from "../../chain/layouts/programs.js";
 import type { PoolRegistry } from "../../streams/decoders/registry.js";
 import { SubscribeRequest, type SubscribeUpdate } from "../../streams/geyser/wire.js";

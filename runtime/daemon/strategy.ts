@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import {
   canonicalise, formulaHash, makeStrategy, parseFormula, toInfix, toRpn, vocabulary, type AlphaParams, type Strategy,
 } from "../../alpha/index.js";
-import { writeFileAtomic } from "../../actors/trainer/files.js";
+import { readTextIfExists, writeFileAtomic } from "../../core/files.js";
 import type { AppConfig } from "../../config/index.js";
 import { readStrategyFile } from "../research/strategy-file.js";
 import { statePath } from "../storage/from-config.js";
@@ -55,13 +55,8 @@ export function defaultStrategy(config: AppConfig, now: number): ActiveStrategy 
 
 /** The strategy file's formula, or undefined when there is no file; throws a clear error for a bad one. */
 export async function readStrategyAt(path: string, config: AppConfig, now: number, source: ActiveStrategy["source"] = "file"): Promise<ActiveStrategy | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   let loaded;
   try {
     loaded = readStrategyFile(JSON.parse(text), { params: alphaParamsOf(config) });

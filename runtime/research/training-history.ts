@@ -3,8 +3,7 @@
  * kept in memory, saved as `training_history.json` (and beside the run's checkpoint at each
  * checkpoint, so `--resume` continues the curve), and mapped to `training_metrics` rows.
  */
-import { readFile } from "node:fs/promises";
-import { writeFileAtomic } from "../../actors/trainer/files.js";
+import { readTextIfExists, writeFileAtomic } from "../../core/files.js";
 import type { TrainerEvent } from "../../actors/trainer/index.js";
 
 export const HISTORY_SCHEMA = "alphagpt/training-history@1";
@@ -133,13 +132,8 @@ export async function writeHistory(path: string, h: TrainingHistory): Promise<vo
 
 /** A saved history, or undefined when there is none (or it is not one). */
 export async function readHistory(path: string): Promise<TrainingHistory | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
   const json = JSON.parse(text) as Partial<TrainingHistory>;
   if (json.schema !== HISTORY_SCHEMA || !Array.isArray(json.points)) return undefined;
   return json as TrainingHistory;

@@ -5,7 +5,7 @@
  * `<dataDir>/checkpoints/latest` names the last run started.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
-import { writeFileAtomic } from "../../actors/trainer/files.js";
+import { readTextIfExists, writeFileAtomic } from "../../core/files.js";
 import type { AppConfig } from "../../config/index.js";
 import { VOCAB_VERSION, type Panel } from "../../alpha/index.js";
 import { statePath } from "../storage/from-config.js";
@@ -105,14 +105,8 @@ export async function saveManifest(config: AppConfig, m: RunManifest): Promise<v
 
 /** The last run started, or undefined when there is none. */
 export async function latestManifest(config: AppConfig): Promise<RunManifest | undefined> {
-  let runId: string;
-  try {
-    runId = (await readFile(statePath(config, "checkpoints", LATEST_FILE), "utf8")).trim();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  if (runId === "") return undefined;
+  const runId = (await readTextIfExists(statePath(config, "checkpoints", LATEST_FILE)))?.trim();
+  if (runId === undefined || runId === "") return undefined;
   const json = JSON.parse(await readFile(`${runDir(config, runId)}/${MANIFEST_FILE}`, "utf8")) as Partial<RunManifest>;
   if (json.schema !== MANIFEST_SCHEMA) throw new Error(`${runDir(config, runId)}/${MANIFEST_FILE} is not a ${MANIFEST_SCHEMA} manifest`);
   return json as RunManifest;

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { Command } from "commander";
-import { writeFileAtomic } from "../../../actors/trainer/files.js";
+import { writeFileAtomic } from "../../../core/files.js";
 import { alphaScorer, alphaScorerOptions, STRATEGY_FILE, trainerConfigFrom, type TrainerEvent } from "../../../actors/trainer/index.js";
 import { vocabulary, type AlphaEvaluator } from "../../../alpha/index.js";
 import { defaultAdamWOptions, defaultLordOptions, type BackendChoice } from "../../../alpha/model/index.js";

@@ -24,7 +24,7 @@ import {
   type TrainerEvent,
   type TrainResult,
 } from "../../../actors/trainer/index.js";
-import { writeFileAtomic } from "../../../actors/trainer/files.js";
+import { writeFileAtomic } from "../../../core/files.js";
 import { AlphaEvaluator, createContext, vocabulary, type Panel } from "../../../alpha/index.js";
 import type { BackendChoice } from "../../../alpha/model/index.js";
 import type { AppConfig } from "../../../config/index.js";

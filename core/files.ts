@@ -1,5 +1,5 @@
 /**
- * Crash-safe file writes: write a temporary file beside the target, fsync it, rename it over the
+ * File helpers. Crash-safe writes: write a temporary file beside the target, fsync it, rename it over the
  * target, fsync the directory. A reader sees the old file or the new one, never half of one
  * (upstream wrote its only output at the very end, non-atomically, §17 M4 / H10).
  */
@@ -45,8 +45,17 @@ async function syncDir(dir: string): Promise<void> {
 
 /** The file's bytes, or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+  return orMissing(readFile(path));
+}
+
+/** The file's text (UTF-8), or undefined when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  return orMissing(readFile(path, "utf8"));
+}
+
+async function orMissing<T>(read: Promise<T>): Promise<T | undefined> {
   try {
-    return await readFile(path);
+    return await read;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw e;
