@@ -78,7 +78,7 @@ describe("fused evaluator against the reference", () => {
     const batch = Array.from({ length: 30 }, () =>
       root([...parts[randInt(rng, 5)]!, ...parts[randInt(rng, 5)]!, ops[randInt(rng, 4)]!, ...(rng.next() < 0.5 ? [14] : [])]),
     );
-    for (const [name, ev] of Object.entries(engines)) {
+    for (const name of Object.keys(engines)) {
       const cached = new LocalEvaluator(ctx, { engine: name as "interpreter" | "codegen", cacheBytes: 64 * 2 ** 20, groupSize: 7 });
       const batched = cached.evaluate(batch, { upstream: true });
       batched.forEach((b, k) => expectSameMetrics(b.splits, noIc(referenceMetrics(batch[k]!, ctx)), `${name} batch #${k}`));

@@ -6,7 +6,6 @@ import type { BatchedWriter } from "../../storage/batched-writer.js";
 import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
-import { CliError, ExitCode } from "../exit-codes.js";
 import { positiveInt, positiveNumber } from "../options.js";
 import { startProgress } from "../progress.js";
 

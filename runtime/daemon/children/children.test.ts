@@ -55,7 +55,7 @@ describe("SupervisedChild", () => {
   it("kill stops the instance and reports one crash; stop is graceful and final", async () => {
     const crashes: string[] = [];
     const f = recordingFactory();
-    const child = new SupervisedChild(f.factory, { crashed: (n, e) => void crashes.push(e), log: () => {} });
+    const child = new SupervisedChild(f.factory, { crashed: (_n, e) => void crashes.push(e), log: () => {} });
     await child.start("boot");
     child.kill("chaos");
     expect(crashes).toEqual(["killed: chaos"]);
