@@ -89,6 +89,7 @@ describe("alphagpt train", () => {
     expect(r.stderr).toMatch(/tfjs backend wasm/);
     expect(r.stderr).toMatch(/training: 100% \(24\/24\) reward -?\d.*best .*entropy .*srank Q \d.* K \d.* f\/s/);
     expect(r.stdout).toMatch(/done, step 24 of 24/);
+    expect(r.stdout).toMatch(/^strategy {2}\S+best_meme_strategy\.json \(installed: there was no active strategy\)$/m);
     expect(r.stdout).toMatch(/^formula {3}\S/m);
     for (const split of ["train", "validation", "test"]) expect(r.stdout).toMatch(new RegExp(`^\\s*${split}\\s+\\d`, "m"));
 
@@ -180,11 +181,19 @@ describe("alphagpt train", () => {
     expect(id).not.toBe(runId);
     expect(Number(at)).toBeLessThan(8);
     expect(existsSync(join(state, "checkpoints", id!, "trainer.ckpt"))).toBe(true);
-    expect(readJson<{ dataWindow: { runId: string } }>(join(state, "best_meme_strategy.json")).dataWindow.runId).toBe(id);
+    // The run's strategy is in its own folder; it replaces the active one only if it scores as well.
+    expect(readJson<{ dataWindow: { runId: string } }>(join(state, "checkpoints", id!, "best_meme_strategy.json")).dataWindow.runId).toBe(id);
+    // Stopped after a step or two it scores below the first run's formula (37.11), which stays active.
+    const verdict = /^strategy {2}\S+best_meme_strategy\.json \(not installed: validation (-?\d+\.\d+) vs the active formula's 37\.11 on this run's data; --force installs it\)$/m.exec(stopped.stdout);
+    expect(verdict, stopped.stdout).not.toBeNull();
+    expect(Number(verdict![1])).toBeLessThan(37.11);
+    expect(readJson<{ dataWindow: { runId: string } }>(join(state, "best_meme_strategy.json")).dataWindow.runId).toBe(runId);
 
     expect((await run(["train", "--resume", "--seed", "2"])).code).toBe(ExitCode.usage);
-    const resumed = await run(["train", "--resume"]);
+    const resumed = await run(["train", "--resume", "--force"]);
     expect(resumed.code, resumed.stderr).toBe(ExitCode.ok);
+    expect(resumed.stdout).toMatch(/^strategy {2}\S+best_meme_strategy\.json \(installed: (--force|validation)/m);
+    expect(readJson<{ dataWindow: { runId: string } }>(join(state, "best_meme_strategy.json")).dataWindow.runId).toBe(id);
     expect(resumed.stderr).toContain(`resumed run ${id} from step ${at}`);
     expect(resumed.stdout).toMatch(/done, step 8 of 8/);
     const h = readJson<TrainingHistory>(join(state, "training_history.json"));

@@ -17,6 +17,7 @@ import {
   alphaScorer,
   alphaScorerOptions,
   decodeStrategyFile,
+  STRATEGY_FILE,
   startTrainerWorker,
   trainerConfigFrom,
   type FormulaScorer,
@@ -51,6 +52,7 @@ import {
 import type { BatchedWriter } from "../../storage/batched-writer.js";
 import { openMigratedStorage, openWriter, statePath } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
+import { installStrategyFile, readStrategyAt, strategyFilePath, type ActiveStrategy } from "../../daemon/strategy.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { nonNegativeInt, positiveInt } from "../options.js";
@@ -68,6 +70,7 @@ export interface TrainCommandOptions {
   readonly to?: number;
   readonly seed?: number;
   readonly workers?: number;
+  readonly force?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,6 +228,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option("--to <unix-seconds>", "end (exclusive)", nonNegativeInt("to"))
     .option("--seed <n>", "seed for sampling and initialisation (default: training.seed)", nonNegativeInt("seed"))
     .option("--workers <n>", "formula-evaluation worker threads (0: this thread; default: cores - 1)", nonNegativeInt("workers"))
+    .option("--force", "install the trained strategy even when the active one scores higher on this run's validation split")
     .action(async (opts: TrainCommandOptions, cmd: Command) => {
       await train(contextFrom(cmd, io), opts);
     });
@@ -296,7 +300,8 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
   const { config, runId } = p;
   const log = fieldLogger(ctx.logger, "train");
   const dir = runDir(config, runId);
-  const strategyPath = statePath(config, config.strategy.file);
+  // The run writes its own strategy file; it replaces the active one only if it scores at least as well (installStrategy).
+  const strategyPath = join(dir, STRATEGY_FILE);
   const writers: BatchedWriter[] = [];
   const storage = await openMigratedStorage(config);
   let evaluator: AlphaEvaluator | undefined;
@@ -384,7 +389,9 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
 
     // The best formula, evaluated on every split for the report and the strategies row.
     let report = "no formula was selected (no validation candidates yet)\n";
+    let verdict = "(none)";
     if (result.best !== null) {
+      verdict = await installStrategy(config, evaluator, result.best.tokens, strategyPath, opts.force === true, log);
       const [evaluated] = await evaluator.evaluate([result.best.tokens], { ic: true, curves: true, upstream: true, maxLength: config.training.maxFormulaLen });
       if (evaluated !== undefined && evaluated.formula !== null) {
         record.setBest({ rpn: evaluated.formula.rpn, infix: evaluated.formula.infix, score: result.best.score });
@@ -411,7 +418,7 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
     io.stdout(
       [
         `run       ${runId}: ${status}, step ${result.step} of ${config.training.steps}, ${evaluatedTotal} formulas evaluated`,
-        `strategy  ${result.best === null ? "(none)" : strategyPath}`,
+        `strategy  ${verdict}`,
         `history   ${statePath(config, HISTORY_FILE)}`,
         `plot      ${statePath(config, PLOT_FILE)}`,
         `checkpoint ${result.checkpointPath}`,
@@ -426,4 +433,32 @@ async function train(ctx: CliContext, opts: TrainCommandOptions): Promise<void> 
     await evaluator?.close();
     await storage.close();
   }
+}
+
+/**
+ * Makes the run's strategy the active one (the file the daemon trades) when there is none, when
+ * the active one is unusable, or when the run's formula scores at least as well on this run's
+ * validation split (as the daemon's promotions must): a quick experiment never silently replaces
+ * a better strategy. `force` installs regardless. Returns the summary line's text.
+ */
+async function installStrategy(config: AppConfig, evaluator: AlphaEvaluator, tokens: readonly number[], runFile: string, force: boolean, log: FieldLogger): Promise<string> {
+  const activePath = strategyFilePath(config);
+  let active: ActiveStrategy | undefined;
+  let unusable = "";
+  try {
+    active = await readStrategyAt(activePath, config, systemClock.now());
+  } catch (e) {
+    unusable = e instanceof Error ? e.message : String(e);
+  }
+  const [candidate, current] = await evaluator.evaluate(active === undefined ? [tokens] : [tokens, active.rpn], { reward: { split: "validation" }, maxLength: 64 });
+  const score = (x: number | undefined): string => (x === undefined ? "n/a" : x.toFixed(2));
+  const versus = current === undefined ? "" : `validation ${score(candidate?.reward)} vs the active formula's ${score(current.reward)}`;
+  if (current !== undefined && !force && !((candidate?.reward ?? -Infinity) >= current.reward)) {
+    log.info("strategy not installed: the active one scores higher", { candidate: candidate?.reward, active: current.reward, path: runFile });
+    return `${runFile} (not installed: ${versus} on this run's data; --force installs it)`;
+  }
+  await installStrategyFile(config, runFile);
+  const why = unusable !== "" ? `the active file was unusable: ${unusable}` : current === undefined ? "there was no active strategy" : force ? `--force, ${versus}` : versus;
+  log.info("strategy installed", { path: activePath, from: runFile, why });
+  return `${activePath} (installed: ${why})`;
 }
