@@ -654,13 +654,23 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const retrainOn = config.training.retrainIntervalS > 0 && (o.trainer?.initial ?? true);
   let initialDone = !retrainOn;
   const initialTraining = async (): Promise<void> => {
+    // Said at the first check and at every further quarter of the way, so a quiet trainer is explained.
+    let reported = -1;
     while (!initialDone && !stopping) {
       await sleep(o.trainer?.pollMs ?? 10_000);
       if (stopping || !children.trainer.alive() || state() === "starting") continue;
       try {
         const { bars: have, needed } = await trainer.dataAvailable();
-        if (have < needed) continue;
+        if (have < needed) {
+          const quarter = Math.floor((4 * have) / needed);
+          if (quarter > reported) {
+            reported = quarter;
+            log.info("trainer waiting for data", { bars: have, needed, interval: config.alpha.interval });
+          }
+          continue;
+        }
         initialDone = true;
+        log.info("enough data: the first training starts", { bars: have, needed });
         const c = await retrain();
         if (c !== null && !stopping) supervisor.send({ type: "strategy.candidate", ...c, ts: clock.now() });
       } catch (e) {
