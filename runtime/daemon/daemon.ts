@@ -593,7 +593,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   positions.subscribe((v) => {
     if (lastState.get(v.positionId) !== v.state) metrics.transitions.inc({ state: v.state });
     if (v.status === "active") lastState.set(v.positionId, v.state);
-    else lastState.delete(v.positionId);
+    else if (lastState.delete(v.positionId)) {
+      // Entries are logged where they are made; exits here, once, with what the position made.
+      const pnlPct = v.costSol > 0 ? (100 * v.realizedSol) / v.costSol : null;
+      log.info(v.status === "done" ? "exit" : "position failed", { positionId: v.positionId, mint: v.mint, symbol: symbol(v.mint), state: v.state, reason: v.reason, realizedSol: v.realizedSol, pnlPct });
+    }
     adapter.onPositionView(v);
   });
 

@@ -6,7 +6,9 @@
  * that positions reach TP1, trailing and the moonbag within seconds. Everything is asserted on
  * the journal and the API; waits poll (`eventually`), nothing sleeps a guessed time.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DaemonStatus, PositionDetail, PositionView, StopResult, StrategyView, TradeView } from "../../runtime/http/control-port.js";
 import { canonicalRpn, strategyFilePath } from "../../runtime/daemon/strategy.js";
@@ -14,9 +16,12 @@ import { startTestDaemon, type TestDaemon } from "../../runtime/daemon/testing.j
 import { eventually } from "../../testkit/eventually.js";
 
 let t: TestDaemon;
+const logFile = join(mkdtempSync(join(tmpdir(), "alphagpt-daemon-trading-log-")), "daemon.log");
+const logLines = (): Record<string, unknown>[] =>
+  readFileSync(logFile, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  t = await startTestDaemon();
+  t = await startTestDaemon({ logFile });
 }, 60_000);
 
 afterAll(async () => {
@@ -56,6 +61,17 @@ describe("the daemon on the loopback market", () => {
       },
       { timeoutMs: 60_000, intervalMs: 200 },
     );
+    // Every closed position's exit is logged once, with what it made (entries are logged too).
+    await eventually(() => {
+      // The log is read first: a position closing meanwhile is then in the journal, never only in the log.
+      const exits = logLines().filter((l) => l["msg"] === "exit");
+      const closed = new Set(t.daemon.journal.positions.list().filter((p) => p.status === "done").map((p) => p.positionId));
+      expect(exits.length).toBeGreaterThan(0);
+      expect(new Set(exits.map((l) => l["positionId"])).size).toBe(exits.length);
+      for (const l of exits) expect(closed).toContain(l["positionId"]);
+      for (const l of exits) expect(l).toMatchObject({ state: "closed", realizedSol: expect.any(Number), pnlPct: expect.any(Number) });
+      expect(logLines().some((l) => l["msg"] === "entry")).toBe(true);
+    }, { timeoutMs: 10_000 });
     // One position's whole history through the API, with the transitions in order.
     const all = t.allTransitions();
     const [id] = [...all.entries()].find(([, rows]) => rows.some((r) => r.toState === "moonbag.running") && rows.some((r) => r.toState === "tp1")) ?? [];
