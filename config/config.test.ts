@@ -76,6 +76,15 @@ describe("loadConfig", () => {
     expect(message).toContain("4 problems");
   });
 
+  it("refuses unknown ALPHAGPT_* variables, suggesting the closest known name; other variables are not ours", () => {
+    const problems = problemsOf(() => loadConfig({ env: { ALPHAGPT_STRATEGYY_STOP_LOSS_PCT: "-0.1", ALPHAGPT_NOTHING_LIKE_IT: "1", PATH: "/bin", SOLANA_PRIVATE_KEY: "" } }));
+    expect(problems).toEqual([
+      { key: "(environment)", value: "ALPHAGPT_NOTHING_LIKE_IT", expected: "a known variable (see `alphagpt config docs`)", source: "env ALPHAGPT_NOTHING_LIKE_IT" },
+      { key: "(environment)", value: "ALPHAGPT_STRATEGYY_STOP_LOSS_PCT", expected: "a known variable (see `alphagpt config docs`); did you mean ALPHAGPT_STRATEGY_STOP_LOSS_PCT?", source: "env ALPHAGPT_STRATEGYY_STOP_LOSS_PCT" },
+    ]);
+    expect(loadConfig({ env: { ALPHAGPT_CONFIG: "", ALPHAGPT_STRATEGY_STOP_LOSS_PCT: "-0.1" } }).config.strategy.stopLossPct).toBe(-0.1);
+  });
+
   it("rejects an unreadable or non-JSON file with a clear message", () => {
     expect(problemsOf(() => loadConfig({ configPath: tmpFile("{ not json") }))[0]!.expected).toMatch(/valid JSON/);
     expect(problemsOf(() => loadConfig({ configPath: "/nonexistent/x.json" }))[0]!.expected).toMatch(/readable file/);

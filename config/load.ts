@@ -124,6 +124,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const path = options.configPath ?? env["ALPHAGPT_CONFIG"];
   if (path) overlay(merged, readConfigFile(path), `file ${path}`, sources);
 
+  const unknownEnv = unknownEnvProblems(env);
+  if (unknownEnv.length > 0) throw new ConfigError({ problems: unknownEnv });
   for (const [key, doc] of Object.entries(keyDocs)) {
     const name = doc.env.find((n) => env[n] !== undefined && env[n] !== "");
     if (name === undefined) continue;
@@ -147,4 +149,39 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     };
   });
   throw new ConfigError({ problems });
+}
+
+const ENV_NAMES: ReadonlySet<string> = new Set(["ALPHAGPT_CONFIG", ...Object.values(keyDocs).flatMap((d) => d.env)]);
+
+/**
+ * Our prefix is ours: a misspelt ALPHAGPT_* variable is refused like an unknown key in the file,
+ * with the closest known name, instead of being silently ignored.
+ */
+function unknownEnvProblems(env: Readonly<Record<string, string | undefined>>): ConfigProblem[] {
+  return Object.keys(env)
+    .filter((n) => n.startsWith("ALPHAGPT_") && !ENV_NAMES.has(n))
+    .sort()
+    .map((n) => ({ key: "(environment)", value: n, expected: `a known variable (see \`alphagpt config docs\`)${closest(n)}`, source: `env ${n}` }));
+}
+
+function closest(name: string): string {
+  let best = "";
+  let bestD = Infinity;
+  for (const known of ENV_NAMES) {
+    const d = editDistance(name, known);
+    if (d < bestD) [best, bestD] = [known, d];
+  }
+  // Only a near miss is a suggestion.
+  return bestD <= Math.max(2, Math.floor(name.length / 5)) ? `; did you mean ${best}?` : "";
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
