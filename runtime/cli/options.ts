@@ -1,4 +1,5 @@
 /** Commander argument parsers shared by every command: a bad value is a usage error naming the flag. */
+import { parseInterval } from "../io/interval.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 type Parser<T> = (raw: string) => T;
@@ -17,4 +18,11 @@ export const nonNegativeNumber = (name: string): Parser<number> => numeric(name,
 export const oneOf = <T extends string>(name: string, values: readonly T[]): Parser<T> => (raw) => {
   if (!(values as readonly string[]).includes(raw)) throw new CliError(`--${name} must be one of ${values.join(", ")}, got "${raw}"`, ExitCode.usage);
   return raw as T;
+};
+
+/** A bar interval as every command takes it: seconds (`300`) or with a unit (`5m`, `1h`, `1d`). */
+export const interval = (name: string): Parser<number> => (raw) => {
+  const s = parseInterval(raw);
+  if (s === undefined) throw new CliError(`--${name} must be an interval such as 60, 5m or 1h, got "${raw}"`, ExitCode.usage);
+  return s;
 };

@@ -6,7 +6,7 @@ import type { BatchedWriter } from "../../storage/batched-writer.js";
 import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
-import { positiveInt, positiveNumber } from "../options.js";
+import { interval, positiveInt, positiveNumber } from "../options.js";
 import { startProgress } from "../progress.js";
 
 export interface SimCommandOptions {
@@ -27,7 +27,7 @@ export function registerSim(program: Command, io: CliIo): void {
     .option("--tokens <n>", "tokens in the universe", positiveInt("tokens"), 200)
     .option("--days <n>", "days of market", positiveNumber("days"), 3)
     .option("--seed <n>", "seed: the same seed gives the same market", positiveInt("seed"), 1)
-    .option("--interval <seconds>", "bar interval in seconds", positiveInt("interval"), 60)
+    .option("--interval <interval>", "bar interval: seconds or with a unit (300, 5m, 1h)", interval("interval"), 60)
     .option("--start <unix-seconds>", "market start time (default 2025-01-01T00:00:00Z)", positiveInt("start"))
     .option("--signal <strength>", "plant a predictive signal (PRESSURE predicts the next bar) of this strength, 0..1.5", positiveNumber("signal"))
     .option("--no-events", "write bars and tokens only, not the raw event stream")
