@@ -63,6 +63,7 @@ import { startRecordedMarket, type RecordedMarket } from "./recorded-market.js";
 import { MarketState } from "./market-state.js";
 import { DaemonMetrics } from "./metrics.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
+import { checkLiveConfig, checkLiveUniverse, DaemonConfigError } from "./preflight.js";
 import { shadowBarsSince, shadowScores } from "./shadow.js";
 import { installStrategyFile, loadActiveStrategy, readStrategyAt, strategyFilePath, writeEngineStrategy, type ActiveStrategy } from "./strategy.js";
 
@@ -190,15 +191,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const loopbackMode = config.mode === "paper" && config.geyser.endpoint === "";
   // Loopback and recorded markets close bars on event time (they run faster than the clock).
   const eventTimeBars = loopbackMode || replayMode;
-  if (config.mode === "live") {
-    // Configuration a restart cannot fix: refuse to start rather than let a child crash in a loop.
-    if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
-    if (config.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
-    if (config.wallet.keypairPath === "" && config.wallet.privateKey === "") throw new Error("live mode needs a wallet: wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
-    if (config.execution.jitoTipLamports > 0 && config.execution.jitoUrl === "") throw new Error("execution.jitoTipLamports > 0 needs execution.jitoUrl (ALPHAGPT_EXECUTION_JITO_URL): a Jito block engine");
-  }
+  const wallet = config.mode === "live" ? await checkLiveConfig(config) : undefined;
   const token = config.http.controlToken !== "" ? config.http.controlToken : newControlToken();
-  if (token.length < 16) throw new Error("http.controlToken must be at least 16 characters");
+  if (token.length < 16) throw new DaemonConfigError({ message: "http.controlToken must be at least 16 characters" });
 
   await mkdir(config.dataDir, { recursive: true });
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -210,6 +205,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   // --- storage, journal, strategy -----------------------------------------------------------
   const storage = await openMigratedStorage(config);
   cleanup.push(() => storage.close());
+  if (config.mode === "live") await checkLiveUniverse(storage).catch(fail);
   let journal: Journal;
   /** This start's number on the journal: the supervisor's records are keyed (boot, seq). */
   let boot = 0;
@@ -313,7 +309,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   // --- children -------------------------------------------------------------------------------
   const exec = executorChild({
-    config, journal, clock, market: market.simMarket(), paperStartSol: o.paperStartSol ?? 100,
+    config, journal, clock, market: market.simMarket(), paperStartSol: o.paperStartSol ?? 100, ...(wallet !== undefined ? { wallet } : {}),
     observer: { onOutcome: (side, outcome) => metrics.order(side, outcome) },
   });
   const positions = new PositionsHost({
