@@ -241,6 +241,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     return fail(e);
   }
   log.info("active strategy", { formula: active.rpn, infix: active.infix, source: active.source });
+  // An emergency stop outlives the process: entries stay off until the operator resumes them.
+  const operatorStop = journal.supervisor.entriesStop();
+  if (operatorStop !== null) {
+    log.warn(`entries stay disabled: operator stop at ${new Date(operatorStop.ts).toISOString()}; POST /resume (or Resume entries on the dashboard) enables them`, {
+      source: operatorStop.source, reason: operatorStop.reason,
+    });
+  }
 
   // --- market: decoder, bars, state, loopback -------------------------------------------------
   const market = new MarketState();
@@ -317,6 +324,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     slippageBps: config.execution.swapSlippageBps, tickStaleMs: Math.max(10_000, 10 * heartbeatMs),
   });
   positionsRef = positions;
+  if (operatorStop !== null) positions.pauseEntries();
   const scorer = new Scorer({
     formula: active.rpn,
     params: active.params,
@@ -528,7 +536,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     },
   });
   const supervisor = createActor(machine, {
-    input: { ts: clock.now(), mode: config.mode, policy: policyFromConfig(config, o.policy), seed: config.training.seed, activeFormula: active.rpn },
+    input: { ts: clock.now(), mode: config.mode, policy: policyFromConfig(config, o.policy), seed: config.training.seed, activeFormula: active.rpn, stopRequested: operatorStop !== null },
   });
   supervisorRef = supervisor;
 
@@ -549,6 +557,14 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     });
   };
 
+  /** The operator's decision is taken whatever the disk says; failing to keep it is logged. */
+  const durably = (what: "stop" | "resume", write: () => void): void => {
+    try {
+      write();
+    } catch (e) {
+      log.error(`could not journal the ${what}: a restart will not know of it`, { error: errorMessage(e) });
+    }
+  };
   const adapter = new DaemonControlAdapter({
     mode: config.mode,
     version: DAEMON_VERSION,
@@ -578,11 +594,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       positions.pauseEntries();
       supervisor.send({ type: "user.stop", flatten: req.flatten, ts: clock.now() });
       log.warn("entries stopped", { flatten: req.flatten, source: req.source, reason: req.reason });
+      durably("stop", () => journal.supervisor.stopEntries({ source: req.source, reason: req.reason, ts: clock.now() }));
     },
     requestResume: () => {
       supervisor.send({ type: "user.resume", ts: clock.now() });
       positions.resumeEntries();
       log.info("entries resumed", {});
+      durably("resume", () => journal.supervisor.resumeEntries());
     },
   });
   const lastState = new Map<string, string>();
