@@ -23,7 +23,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     now: input.ts,
     children: Object.fromEntries(CHILD_NAMES.map((n) => [n, child])) as Record<ChildName, ChildState>,
     reconcile: { done: false, attempts: 0, retryAt: input.ts, error: null },
-    stopRequested: false,
+    stopRequested: input.stopRequested ?? false,
     strategy: {
       active: input.activeFormula ?? null,
       promotedAt: null,

@@ -78,6 +78,18 @@ describe("supervisor machine: lifecycle (pure)", () => {
     expect(s2.context.reason).toBe("reconciled: 0 open positions, entries stopped");
   });
 
+  it("an operator stop from before the start holds entries once reconciled, until user.resume", () => {
+    const [s0] = boot({ stopRequested: true });
+    const [s1, a] = step(s0, done("reconcile", { positions: 1 }), ...beat(T0 + 1_000));
+    expect(s1.value).toMatchObject({ active: { mode: "stoppingEntries" } });
+    expect(entriesAllowed(s1)).toBe(false);
+    expect(records(a).filter((r) => r.state.startsWith("mode.")).map((r) => [r.state, r.reason])).toEqual([
+      ["mode.stoppingEntries", "reconciled: 1 open positions, entries stopped"],
+    ]);
+    const [r] = step(s1, { type: "user.resume" }, ...beat(T0 + 2_000));
+    expect(entriesAllowed(r)).toBe(true);
+  });
+
   it("system.shutdown stops entries, flushes, then ends; supervision stops restarting", () => {
     const [s, a] = step(running(), { type: "system.shutdown", signal: "SIGTERM", ts: T0 + 5_000 });
     expect(s.value).toBe("shuttingDown");

@@ -90,6 +90,8 @@ export interface SupervisorInput {
   readonly seed?: number;
   /** The formula read from the strategy file, if any. */
   readonly activeFormula?: string | null;
+  /** The operator's stop, still in force from before this start: entries stay off until `user.resume`. */
+  readonly stopRequested?: boolean;
 }
 
 export type ShutdownSignal = "SIGTERM" | "SIGINT" | "api";

@@ -63,6 +63,7 @@ import { startRecordedMarket, type RecordedMarket } from "./recorded-market.js";
 import { MarketState } from "./market-state.js";
 import { DaemonMetrics } from "./metrics.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
+import { checkLiveConfig, checkLiveUniverse, DaemonConfigError } from "./preflight.js";
 import { shadowBarsSince, shadowScores } from "./shadow.js";
 import { installStrategyFile, loadActiveStrategy, readStrategyAt, strategyFilePath, writeEngineStrategy, type ActiveStrategy } from "./strategy.js";
 
@@ -190,15 +191,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const loopbackMode = config.mode === "paper" && config.geyser.endpoint === "";
   // Loopback and recorded markets close bars on event time (they run faster than the clock).
   const eventTimeBars = loopbackMode || replayMode;
-  if (config.mode === "live") {
-    // Configuration a restart cannot fix: refuse to start rather than let a child crash in a loop.
-    if (config.geyser.endpoint === "") throw new Error("live mode needs a market feed: set geyser.endpoint (ALPHAGPT_GEYSER_ENDPOINT)");
-    if (config.solana.rpcUrl === "") throw new Error("live mode needs solana.rpcUrl (ALPHAGPT_SOLANA_RPC_URL)");
-    if (config.wallet.keypairPath === "" && config.wallet.privateKey === "") throw new Error("live mode needs a wallet: wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
-    if (config.execution.jitoTipLamports > 0 && config.execution.jitoUrl === "") throw new Error("execution.jitoTipLamports > 0 needs execution.jitoUrl (ALPHAGPT_EXECUTION_JITO_URL): a Jito block engine");
-  }
+  const wallet = config.mode === "live" ? await checkLiveConfig(config) : undefined;
   const token = config.http.controlToken !== "" ? config.http.controlToken : newControlToken();
-  if (token.length < 16) throw new Error("http.controlToken must be at least 16 characters");
+  if (token.length < 16) throw new DaemonConfigError({ message: "http.controlToken must be at least 16 characters" });
 
   await mkdir(config.dataDir, { recursive: true });
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -210,6 +205,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   // --- storage, journal, strategy -----------------------------------------------------------
   const storage = await openMigratedStorage(config);
   cleanup.push(() => storage.close());
+  if (config.mode === "live") await checkLiveUniverse(storage).catch(fail);
   let journal: Journal;
   /** This start's number on the journal: the supervisor's records are keyed (boot, seq). */
   let boot = 0;
@@ -245,6 +241,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     return fail(e);
   }
   log.info("active strategy", { formula: active.rpn, infix: active.infix, source: active.source });
+  // An emergency stop outlives the process: entries stay off until the operator resumes them.
+  const operatorStop = journal.supervisor.entriesStop();
+  if (operatorStop !== null) {
+    log.warn(`entries stay disabled: operator stop at ${new Date(operatorStop.ts).toISOString()}; POST /resume (or Resume entries on the dashboard) enables them`, {
+      source: operatorStop.source, reason: operatorStop.reason,
+    });
+  }
 
   // --- market: decoder, bars, state, loopback -------------------------------------------------
   const market = new MarketState();
@@ -313,7 +316,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   // --- children -------------------------------------------------------------------------------
   const exec = executorChild({
-    config, journal, clock, market: market.simMarket(), paperStartSol: o.paperStartSol ?? 100,
+    config, journal, clock, market: market.simMarket(), paperStartSol: o.paperStartSol ?? 100, ...(wallet !== undefined ? { wallet } : {}),
     observer: { onOutcome: (side, outcome) => metrics.order(side, outcome) },
   });
   const positions = new PositionsHost({
@@ -321,6 +324,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     slippageBps: config.execution.swapSlippageBps, tickStaleMs: Math.max(10_000, 10 * heartbeatMs),
   });
   positionsRef = positions;
+  if (operatorStop !== null) positions.pauseEntries();
   const scorer = new Scorer({
     formula: active.rpn,
     params: active.params,
@@ -532,7 +536,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     },
   });
   const supervisor = createActor(machine, {
-    input: { ts: clock.now(), mode: config.mode, policy: policyFromConfig(config, o.policy), seed: config.training.seed, activeFormula: active.rpn },
+    input: { ts: clock.now(), mode: config.mode, policy: policyFromConfig(config, o.policy), seed: config.training.seed, activeFormula: active.rpn, stopRequested: operatorStop !== null },
   });
   supervisorRef = supervisor;
 
@@ -553,6 +557,14 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     });
   };
 
+  /** The operator's decision is taken whatever the disk says; failing to keep it is logged. */
+  const durably = (what: "stop" | "resume", write: () => void): void => {
+    try {
+      write();
+    } catch (e) {
+      log.error(`could not journal the ${what}: a restart will not know of it`, { error: errorMessage(e) });
+    }
+  };
   const adapter = new DaemonControlAdapter({
     mode: config.mode,
     version: DAEMON_VERSION,
@@ -582,11 +594,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       positions.pauseEntries();
       supervisor.send({ type: "user.stop", flatten: req.flatten, ts: clock.now() });
       log.warn("entries stopped", { flatten: req.flatten, source: req.source, reason: req.reason });
+      durably("stop", () => journal.supervisor.stopEntries({ source: req.source, reason: req.reason, ts: clock.now() }));
     },
     requestResume: () => {
       supervisor.send({ type: "user.resume", ts: clock.now() });
       positions.resumeEntries();
       log.info("entries resumed", {});
+      durably("resume", () => journal.supervisor.resumeEntries());
     },
   });
   const lastState = new Map<string, string>();

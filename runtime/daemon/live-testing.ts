@@ -3,6 +3,8 @@
  * live-mode config whose RPC, Jupiter and Jito block engine are the world's servers and whose
  * wallet is the world's funded user. Never used by the daemon itself.
  */
+import { Effect } from "effect";
+import { loadWallet, type Wallet } from "../../chain/signer/keypair.js";
 import { seededSecretKey } from "../../testkit/jupiter/pools.js";
 import type { LoopbackWorld } from "../../testkit/jupiter/world.js";
 import { loadConfig, type AppConfig } from "../../config/index.js";
@@ -22,3 +24,6 @@ export async function loopbackLiveConfig(world: LoopbackWorld, dataDir: string, 
     },
   }).config;
 }
+
+/** The wallet of such a config, as the daemon hands it to the live executor. */
+export const loopbackLiveWallet = (config: AppConfig): Promise<Wallet> => Effect.runPromise(loadWallet({ secret: config.wallet.privateKey }));

@@ -24,7 +24,7 @@ import { tradingPath } from "../replay/trading-path.js";
 import { executorChild } from "./children/executor.js";
 import { PositionsHost } from "./children/positions.js";
 import { mintSourceFor } from "./live-adapters.js";
-import { loopbackLiveConfig } from "./live-testing.js";
+import { loopbackLiveConfig, loopbackLiveWallet } from "./live-testing.js";
 import { MarketState } from "./market-state.js";
 import { positionParamsFrom, riskParamsFrom } from "./params.js";
 
@@ -64,7 +64,7 @@ describe("token safety on the live trading path", () => {
     });
     journal = Journal.open(":memory:");
     const market = new MarketState();
-    const exec = executorChild({ config, journal, clock: systemClock, market: market.simMarket(), paperStartSol: 0 });
+    const exec = executorChild({ config, journal, clock: systemClock, market: market.simMarket(), paperStartSol: 0, wallet: await loopbackLiveWallet(config) });
     await exec.factory.start({ crashed: (e) => { throw e; } });
     positions = new PositionsHost({
       journal, executor: exec.gateway, clock: systemClock, params: positionParamsFrom(config), risk: riskParamsFrom(config),

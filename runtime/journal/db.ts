@@ -106,6 +106,15 @@ const MIGRATIONS: readonly string[] = [
      ts INTEGER NOT NULL,
      PRIMARY KEY (boot, seq)
    );`,
+
+  // The operator's emergency stop (POST /stop, the stop file), in force until POST /resume: one
+  // row at most, so a restart keeps entries off.
+  `CREATE TABLE operator_stop (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     source TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     ts INTEGER NOT NULL
+   );`,
 ];
 
 export function openJournalDb(path: string): JournalDb {

@@ -127,6 +127,22 @@ describe("journal", () => {
     again.close();
   });
 
+  it("keeps the operator's stop across reopens, the first one while it holds, until resumed", () => {
+    const path = join(tmp(), "j.sqlite");
+    const j = Journal.open(path);
+    expect(j.supervisor.entriesStop()).toBeNull();
+    j.supervisor.stopEntries({ source: "api", reason: "emergency", ts: 100 });
+    j.supervisor.stopEntries({ source: "stop-file", reason: "stop file STOP_SIGNAL", ts: 200 });
+    j.close();
+    const again = Journal.open(path);
+    expect(again.supervisor.entriesStop()).toEqual({ source: "api", reason: "emergency", ts: 100 });
+    again.supervisor.resumeEntries();
+    again.close();
+    const third = Journal.open(path);
+    expect(third.supervisor.entriesStop()).toBeNull();
+    third.close();
+  });
+
   it("ignores a torn last commit: the file opens with every earlier commit", () => {
     const dir = tmp();
     const path = join(dir, "j.sqlite");

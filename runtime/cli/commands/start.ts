@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_LOOPBACK, startDaemon, type Daemon } from "../../daemon/daemon.js";
+import { DaemonConfigError } from "../../daemon/preflight.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { positiveInt, positiveNumber } from "../options.js";
@@ -52,6 +53,7 @@ export function registerStart(program: Command, io: CliIo): void {
           market: { speed: opts.speed, tokens: opts.tokens, seed: opts.seed, signalStrength: opts.signal },
         });
       } catch (e) {
+        if (e instanceof DaemonConfigError) throw new CliError(`the daemon cannot start: ${e.message}`, ExitCode.usage);
         const code = (e as NodeJS.ErrnoException).code;
         if (code === "EADDRINUSE") throw new CliError(`the control API cannot listen on ${config.http.host}:${config.http.port}: the port is in use (set ALPHAGPT_HTTP_PORT)`, ExitCode.failure);
         throw new CliError(`the daemon could not start: ${e instanceof Error ? e.message : String(e)}`, ExitCode.failure);

@@ -17,7 +17,7 @@ import { computeBudgetOf } from "../../../testkit/solana-rpc/programs.js";
 import { tokenBalance } from "../../../testkit/solana-rpc/spl-setup.js";
 import { Journal } from "../../journal/journal.js";
 import { liveJupiter, liveRpc } from "../live-adapters.js";
-import { loopbackLiveConfig } from "../live-testing.js";
+import { loopbackLiveConfig, loopbackLiveWallet } from "../live-testing.js";
 import { MarketState } from "../market-state.js";
 import { executorChild, type ExecutorChild } from "./executor.js";
 
@@ -40,7 +40,7 @@ describe("live executor child", () => {
     const pool = await world.jupiter.pools.create({ sol: 100n * SOL, token: 1_000_000_000_000n, decimals: 6 });
     const config = await loopbackLiveConfig(world, dir, extra);
     journal = Journal.open(":memory:");
-    const exec = executorChild({ config, journal, clock: systemClock, market: new MarketState().simMarket(), paperStartSol: 0 });
+    const exec = executorChild({ config, journal, clock: systemClock, market: new MarketState().simMarket(), paperStartSol: 0, wallet: await loopbackLiveWallet(config) });
     await exec.factory.start({ crashed: (e) => { throw e; } });
     return { exec, mint: pool.mint.mint };
   };

@@ -23,7 +23,7 @@ import {
   ExecutorUnavailableError, type ExecutorError, type ExecutorShape, type TradeOutcome,
 } from "../../../actors/executor/executor.js";
 import { priorityFromConfig } from "../../../chain/jupiter/index.js";
-import { keySourceFromConfig, loadWallet } from "../../../chain/signer/keypair.js";
+import type { Wallet } from "../../../chain/signer/keypair.js";
 import { confirmOptionsFromConfig } from "../../../chain/tx/confirm.js";
 import type { AppConfig } from "../../../config/index.js";
 import type { Clock } from "../../../core/clock.js";
@@ -54,6 +54,8 @@ export interface ExecutorChildOptions {
   readonly market: SimMarket;
   /** SOL the paper wallet starts with on a fresh data directory. */
   readonly paperStartSol: number;
+  /** Live: the wallet, decoded once before the daemon started (preflight.ts `checkLiveConfig`). */
+  readonly wallet?: Wallet;
   readonly observer?: ExecutorObserver;
 }
 
@@ -122,13 +124,11 @@ export function executorChild(o: ExecutorChildOptions): ExecutorChild {
 
 async function liveExecutor(o: ExecutorChildOptions): Promise<ExecutorShape> {
   const c = o.config;
-  const source = keySourceFromConfig(c.wallet);
-  if (source === null) throw new Error("live mode needs a wallet: set wallet.keypairPath (ALPHAGPT_KEYPAIR_PATH) or wallet.privateKey");
+  if (o.wallet === undefined) throw new Error("the live executor needs the wallet loaded at start (checkLiveConfig)");
   const rng = seededRng(c.training.seed);
   const rpc = liveRpc(c, rng);
-  const wallet = await Effect.runPromise(loadWallet(source));
   return makeLiveExecutor({
-    wallet,
+    wallet: o.wallet,
     rpc,
     jupiter: liveJupiter(c, rng),
     relays: liveRelays(c, rng),
