@@ -61,3 +61,8 @@ async function orMissing<T>(read: Promise<T>): Promise<T | undefined> {
     throw e;
   }
 }
+
+/** A file-system error's reason as a user reads it: Node's "EISDIR: illegal operation on a directory, rename 'a' -> 'b'" → "illegal operation on a directory". */
+export function fileErrorReason(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*$/, "") : String(e);
+}

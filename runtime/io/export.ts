@@ -2,14 +2,14 @@
  * `alphagpt export`: bars of one interval to CSV (re-importable by importOhlcv, same rows) or
  * Parquet. Reads with FINAL so replayed writes of a bar count once; pages by (mint, ts) so memory
  * stays flat; writes to a temporary file and renames, so a failed export leaves no partial file.
+ * The output's folder is created if missing; a file that cannot be written is an ExportWriteError.
  */
-import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import type { TokenBar } from "../../core/bar.js";
 import type { Storage } from "../storage/storage.js";
 import { csvField } from "./csv.js";
+import { ExportWriteError } from "./errors.js";
 import { intervalOption } from "./ohlcv-scan.js";
 
 export interface ExportOptions {
@@ -64,13 +64,19 @@ function filters(options: ExportOptions): { where: string; params: Record<string
 
 const SELECT_COLUMNS = "mint, toInt64(ts) AS ts, open, high, low, close, volume, liquidity, fdv, toUInt32(trades) AS trades, toUInt8(lowprec) AS lowprec";
 
+/** A file-system call whose failure becomes the export's ExportWriteError. */
+type FileOp = <T>(op: Promise<T>) => Promise<T>;
+
 export async function exportBars(storage: Storage, options: ExportOptions, outPath: string): Promise<ExportResult> {
   const path = resolve(outPath);
   const tmp = `${path}.partial`;
-  await rm(tmp, { force: true });
+  const file: FileOp = (op) => op.catch((e: unknown) => Promise.reject(new ExportWriteError(path, e)));
+  // EEXIST: a parent is a file; the open below then says so (ENOTDIR, "not a directory").
+  await file(mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? undefined : Promise.reject(e))));
+  await file(rm(tmp, { force: true }));
   try {
-    const rows = options.format === "csv" ? await writeCsv(storage, options, tmp) : await writeParquet(storage, options, tmp);
-    await rename(tmp, path);
+    const rows = options.format === "csv" ? await writeCsv(storage, options, tmp, file) : await writeParquet(storage, options, tmp);
+    await file(rename(tmp, path));
     return { path, format: options.format, rows };
   } catch (error) {
     await rm(tmp, { force: true });
@@ -78,13 +84,12 @@ export async function exportBars(storage: Storage, options: ExportOptions, outPa
   }
 }
 
-async function writeCsv(storage: Storage, options: ExportOptions, tmp: string): Promise<number> {
+async function writeCsv(storage: Storage, options: ExportOptions, tmp: string, file: FileOp): Promise<number> {
   const { where, params } = filters(options);
   const pageSize = options.pageSize ?? 50_000;
-  const out = createWriteStream(tmp, { encoding: "utf8" });
-  const write = async (text: string): Promise<void> => {
-    if (!out.write(text)) await once(out, "drain");
-  };
+  // A file handle, not a stream: its errors reject the awaited call instead of an 'error' event.
+  const out = await file(open(tmp, "w"));
+  const write = (text: string): Promise<void> => file(out.writeFile(text, "utf8"));
   let rows = 0;
   try {
     await write(`${EXPORT_COLUMNS.join(",")}\n`);
@@ -106,8 +111,7 @@ async function writeCsv(storage: Storage, options: ExportOptions, tmp: string): 
       after = { mint: last.mint, ts: Number(last.ts) };
     }
   } finally {
-    out.end();
-    await once(out, "close");
+    await out.close();
   }
   return rows;
 }

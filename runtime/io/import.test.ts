@@ -2,13 +2,13 @@
  * importOhlcv / importPools against a hand-written in-memory Storage: what gets written, in what
  * batches, and that a bad file writes nothing. The same against ClickHouse: import.integration.test.ts.
  */
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../storage/storage.js";
 import { DATASET_DIR } from "./dataset.fixture.js";
-import { CsvImportError } from "./errors.js";
+import { CsvImportError, ExportWriteError } from "./errors.js";
 import { exportBars } from "./export.js";
 import { importOhlcv } from "./ohlcv-csv.js";
 import { importPools } from "./pools-csv.js";
@@ -128,11 +128,13 @@ describe("importPools", () => {
 });
 
 describe("exportBars (stub storage)", () => {
+  const EXPORT_HEADER = "ts,mint,open,high,low,close,volume,liquidity,fdv,trades,lowprec";
+
   it("writes the header even with no rows, and reads with FINAL", async () => {
     const storage = new MemoryStorage();
     const out = join(dir, "empty.csv");
     expect(await exportBars(storage, { interval: "5m", format: "csv" }, out)).toMatchObject({ rows: 0, format: "csv" });
-    expect(await readFile(out, "utf8")).toBe("ts,mint,open,high,low,close,volume,liquidity,fdv,trades,lowprec\n");
+    expect(await readFile(out, "utf8")).toBe(`${EXPORT_HEADER}\n`);
     expect(storage.queries[0]).toMatch(/FROM bars FINAL WHERE interval_s = \{interval_s:UInt32\}/);
   });
 
@@ -141,6 +143,29 @@ describe("exportBars (stub storage)", () => {
     await expect(exportBars(new MemoryStorage(), { interval: "1h", format: "parquet" }, out)).rejects.toThrow(/embedded engine/);
     await expect(access(out)).rejects.toThrow();
     await expect(access(`${out}.partial`)).rejects.toThrow();
+  });
+
+  it("creates the output's missing folders", async () => {
+    const out = join(dir, "new", "deeper", "bars.csv");
+    expect(await exportBars(new MemoryStorage(), { interval: "1h", format: "csv" }, out)).toMatchObject({ path: out, rows: 0 });
+    expect(await readFile(out, "utf8")).toBe(`${EXPORT_HEADER}\n`);
+    expect(await readdir(join(dir, "new", "deeper"))).toEqual(["bars.csv"]);
+  });
+
+  it("fails with the path and the reason when the output is a directory, and leaves nothing behind", async () => {
+    const out = join(dir, "a-directory");
+    await mkdir(out);
+    const failure = exportBars(new MemoryStorage(), { interval: "1h", format: "csv" }, out);
+    await expect(failure).rejects.toThrow(ExportWriteError);
+    await expect(failure).rejects.toThrow(`cannot write ${out}: illegal operation on a directory`);
+    await expect(access(`${out}.partial`)).rejects.toThrow();
+  });
+
+  it("fails with the path and the reason when a parent is a file", async () => {
+    const parent = join(dir, "plain-file");
+    await writeFile(parent, "x");
+    const out = join(parent, "bars.csv");
+    await expect(exportBars(new MemoryStorage(), { interval: "1h", format: "csv" }, out)).rejects.toThrow(`cannot write ${out}: not a directory`);
   });
 
   it("refuses a bad interval", async () => {

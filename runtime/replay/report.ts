@@ -14,6 +14,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { RejectedRecords } from "../../streams/replay/file-readers.js";
 import type { ReplayRunData } from "./collect.js";
 import type { ReplayCounters } from "./driver.js";
 import { roundTrips, type BacktestMetrics } from "./metrics.js";
@@ -28,6 +29,8 @@ export interface ReportMeta {
   readonly infix: string;
   readonly seed: number;
   readonly config: Readonly<Record<string, unknown>>;
+  /** Records of a recording that were not rows, where some were. */
+  readonly rejected?: RejectedRecords;
 }
 
 export interface ReportFiles {

@@ -29,6 +29,28 @@ const isRow = (x: unknown): x is FileRow => {
     typeof r["kind"] === "string" && (typeof p === "string" || (typeof p === "object" && p !== null)) && typeof r["ts_ms"] === "number";
 };
 
+/** A file's rows; what `onBadLine` numbers and `stats.records` counts are: lines (JSONL) or records (binary). */
+export interface FileRowReader extends RowReader {
+  readonly unit: "line" | "record";
+}
+
+/** A file's records that were not rows: how many of how many, and the first few with their reason. */
+export interface RejectedRecords {
+  readonly unit: "line" | "record";
+  readonly count: number;
+  readonly of: number;
+  readonly first: readonly { readonly at: number; readonly reason: string }[];
+}
+
+/** Listens to `reader.onBadLine`; the returned function says what was rejected so far (the first `keep` kept). */
+export function rejectedRecords(reader: FileRowReader, keep = 3): () => RejectedRecords {
+  const first: { at: number; reason: string }[] = [];
+  reader.onBadLine = (at, reason) => {
+    if (first.length < keep) first.push({ at, reason });
+  };
+  return () => ({ unit: reader.unit, count: reader.stats.badLines, of: reader.stats.records, first: [...first] });
+}
+
 export interface FileReaderOptions extends RangeOptions {
   /** Bytes per file read. Default 1 MiB. */
   readonly chunkBytes?: number;
@@ -52,7 +74,7 @@ interface FileFormat {
  * out of chain order by less than half a page come out in chain order (later ones are emitted
  * anyway, and counted as `outOfOrder`).
  */
-export function jsonlReader(path: string, o: FileReaderOptions = {}): RowReader {
+export function jsonlReader(path: string, o: FileReaderOptions = {}): FileRowReader {
   const pageSize = pageSizeOf(o);
   const half = Math.max(1, pageSize >> 1);
   const stats = newReaderStats();
@@ -60,7 +82,8 @@ export function jsonlReader(path: string, o: FileReaderOptions = {}): RowReader 
   const order = chainOrder(stats);
   /** The reorder window: rows read and not yet handed out (at most a page). */
   let window: RecordedRow[] = [];
-  const reader: RowReader = {
+  const reader: FileRowReader = {
+    unit: "line",
     stats,
     // Fill the window to a page, sort it (TimSort: nearly linear on nearly sorted rows), hand out
     // its first half and keep the rest, which later rows may still precede.
@@ -92,7 +115,7 @@ export function jsonlReader(path: string, o: FileReaderOptions = {}): RowReader 
  * generation while a big page waits (measured on a day of 200 tokens: 95 MB promoted with pages
  * of 512, 440 MB with 2,048, most of the stream stage with 20,000).
  */
-export function binaryReader(path: string, o: FileReaderOptions = {}): RowReader {
+export function binaryReader(path: string, o: FileReaderOptions = {}): FileRowReader {
   const pageSize = Math.min(pageSizeOf(o), 512);
   const stats = newReaderStats();
   const decoder = new BinaryRowDecoder();
@@ -105,7 +128,8 @@ export function binaryReader(path: string, o: FileReaderOptions = {}): RowReader
     parse: (data, pos, end) => (end - pos < 4 ? "record is truncated" : decoder.decode(data, pos + 4, end)),
   });
   const order = chainOrder(stats);
-  const reader: RowReader = {
+  const reader: FileRowReader = {
+    unit: "record",
     stats,
     async next() {
       hold(stats, 0);
@@ -123,7 +147,7 @@ export function binaryReader(path: string, o: FileReaderOptions = {}): RowReader
 }
 
 /** A recording by its first bytes: the binary format's magic, else JSONL. */
-export async function recordingReader(path: string, o: FileReaderOptions = {}): Promise<RowReader> {
+export async function recordingReader(path: string, o: FileReaderOptions = {}): Promise<FileRowReader> {
   const fh = await open(path, "r");
   try {
     const head = Buffer.alloc(BINARY_ROWS_MAGIC.length);
@@ -232,6 +256,7 @@ function fileRecords(path: string, o: FileReaderOptions, stats: ReaderStats, for
         recordNo++;
         const row = format.parse(data, start, end);
         if (row === null) continue;
+        stats.records++;
         if (typeof row === "string") {
           stats.badLines++;
           reader.onBadLine?.(recordNo, row);

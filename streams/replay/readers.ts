@@ -20,13 +20,15 @@ export interface ReaderStats {
   duplicates: number;
   /** File rows that arrived later than the reorder window could fix (emitted anyway, counted). */
   outOfOrder: number;
+  /** File records read (JSONL lines, binary records), bad ones included; blank lines are not. */
+  records: number;
   /** File lines that were not a row. */
   badLines: number;
   /** Rows in the range, where the store can say up front (ClickHouse); null otherwise. */
   total: number | null;
 }
 
-export const newReaderStats = (): ReaderStats => ({ held: 0, maxHeld: 0, pages: 0, rows: 0, duplicates: 0, outOfOrder: 0, badLines: 0, total: null });
+export const newReaderStats = (): ReaderStats => ({ held: 0, maxHeld: 0, pages: 0, rows: 0, duplicates: 0, outOfOrder: 0, records: 0, badLines: 0, total: null });
 
 export interface RowReader {
   /** The next page in chain order; null at the end. The previous page is released by this call. */

@@ -169,7 +169,7 @@ describe("jsonlReader", () => {
     expect(reader.stats.pages).toBeGreaterThan(100);
     expect(out.filter((r) => r !== out.find((x) => x.write_version === 999_999))).toEqual([...rows].sort(compareRows));
     expect(out.filter((r) => r.write_version === 999_999)).toHaveLength(1);
-    expect(reader.stats).toMatchObject({ rows: 9_001, badLines: 1, outOfOrder: 1, duplicates: 1 });
+    expect(reader.stats).toMatchObject({ rows: 9_001, records: 9_003, badLines: 1, outOfOrder: 1, duplicates: 1 });
     expect(bad).toEqual([9_002]);
   });
 

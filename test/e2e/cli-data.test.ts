@@ -1,9 +1,10 @@
 /**
  * The data commands end to end, in-process against the embedded ClickHouse: `sim` is
  * deterministic and idempotent, `import ohlcv` rejects a malformed file with its line and writes
- * nothing, `export` writes what is stored.
+ * nothing, `export` writes what is stored (creating the output's folder; a path it cannot write is
+ * a one-line error).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +58,21 @@ describe("alphagpt data commands", () => {
     const e = await run("export", "--interval", "1h", "--mint", "PoolA", "--out", out);
     expect(e.stdout).toContain("exported 2 bars");
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(3);
+  });
+
+  it("export creates a missing output folder, and names a path it cannot write in one line", async () => {
+    const nested = join(dir, "no", "such", "folder", "bars.csv");
+    const made = await run("export", "--interval", "1h", "--mint", "PoolA", "--out", nested);
+    expect(made.code, made.stderr).toBe(ExitCode.ok);
+    expect(made.stdout).toBe(`exported 2 bars to ${nested} (csv)\n`);
+    expect(readFileSync(nested, "utf8").trim().split("\n")).toHaveLength(3);
+
+    const folder = join(dir, "a-folder");
+    mkdirSync(folder);
+    const r = await run("export", "--interval", "1h", "--out", folder);
+    expect(r.code).toBe(ExitCode.failure);
+    expect(r.stderr).toBe(`alphagpt: cannot write ${folder}: illegal operation on a directory\n`);
+    expect(existsSync(`${folder}.partial`)).toBe(false);
   });
 
   it("usage errors exit with code 2", async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError, loadConfig, type AppConfig } from "../../../config/index.js";
-import { recordingReader } from "../../../streams/replay/file-readers.js";
+import { fileErrorReason } from "../../../core/files.js";
+import { recordingReader, rejectedRecords, type FileReaderOptions, type FileRowReader, type RejectedRecords } from "../../../streams/replay/file-readers.js";
 import { clickHouseReader, type ReaderStats } from "../../../streams/replay/readers.js";
 import { loadActiveStrategy, readStrategyAt, type ActiveStrategy } from "../../daemon/strategy.js";
 import { clickHouseBarReader } from "../../../streams/replay/bars.js";
@@ -64,6 +65,22 @@ async function strategyOf(ctx: CliContext, path: string | undefined): Promise<Ac
   }
 }
 
+/** The recording at `path`; a missing or unreadable one is rejected input, as a missing `--strategy` file is. */
+async function openRecording(path: string, o: FileReaderOptions): Promise<FileRowReader> {
+  try {
+    return await recordingReader(resolve(path), o);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new CliError(`no recording at ${path}`, ExitCode.badInput);
+    throw new CliError(`cannot read recording ${path}: ${fileErrorReason(e)}`, ExitCode.badInput);
+  }
+}
+
+/** `rejected 2 of 5 lines of FILE: line 1: not JSON; line 4: ...; and 3 more`. */
+function formatRejected(r: RejectedRecords, source: string): string {
+  const first = r.first.map((f) => `${r.unit} ${f.at}: ${f.reason}`).join("; ");
+  const more = r.count > r.first.length ? `; and ${r.count - r.first.length} more` : "";
+  return `rejected ${r.count} of ${r.of} ${r.unit}s of ${source}: ${first}${more}`;
+}
 
 export function formatBacktest(o: BacktestOutcome, s: ActiveStrategy, source: string): string {
   const m: BacktestMetrics = o.metrics;
@@ -126,6 +143,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
       let reader: { readonly stats: ReaderStats };
       let input: BacktestInput;
       let sourceName = source;
+      let rejected: (() => RejectedRecords) | null = null;
       if (opts.bars === true) {
         if (opts.events !== undefined) throw new CliError("--bars replays the bars table; it does not take --events", ExitCode.usage);
         storage = await openMigratedStorage(ctx.config);
@@ -135,7 +153,8 @@ export function registerBacktest(program: Command, io: CliIo): void {
         input = { bars };
         sourceName = `ClickHouse bars (${intervalS}s${opts.source !== undefined ? `, ${opts.source}` : ""}; 4 ticks per bar)`;
       } else if (opts.events !== undefined) {
-        const rows = await recordingReader(resolve(opts.events), range);
+        const rows = await openRecording(opts.events, range);
+        rejected = rejectedRecords(rows);
         reader = rows;
         input = rows;
       } else {
@@ -157,17 +176,24 @@ export function registerBacktest(program: Command, io: CliIo): void {
           },
           input,
         );
+        const read = rejected?.();
+        const bad = read !== undefined && read.count > 0 ? read : null;
+        if (bad !== null) {
+          // Every record rejected: the file is not a recording, and a report of nothing would hide it.
+          if (bad.count === bad.of) throw new CliError(`nothing to replay: ${formatRejected(bad, sourceName)}`, ExitCode.badInput);
+          io.stderr(`backtest: ${formatRejected(bad, sourceName)}; replayed the rest\n`);
+        }
         let reportDir: string | null = null;
         if (opts.report) {
           reportDir = resolve(opts.out ?? statePath(ctx.config, "backtests", out.hash.slice(0, 16)));
           const r = out.counters.replay;
           await writeReport(reportDir, out.result, out.metrics, out.counters, {
             title: `Backtest ${strategy.infix}`, source: sourceName, fromMs: fromMs ?? r?.firstMs ?? null, toMs: toMs ?? r?.lastMs ?? null,
-            formula: strategy.rpn, infix: strategy.infix, seed: ctx.config.training.seed, config: configSummary(ctx.config),
+            formula: strategy.rpn, infix: strategy.infix, seed: ctx.config.training.seed, config: configSummary(ctx.config), ...(bad !== null ? { rejected: bad } : {}),
           });
         }
         const done = { ...out, reportDir };
-        if (opts.json) io.stdout(JSON.stringify({ hash: done.hash, metrics: done.metrics, counters: done.counters, reportDir, strategy: { rpn: strategy.rpn, infix: strategy.infix } }, null, 2) + "\n");
+        if (opts.json) io.stdout(JSON.stringify({ hash: done.hash, metrics: done.metrics, counters: done.counters, reportDir, strategy: { rpn: strategy.rpn, infix: strategy.infix }, ...(bad !== null ? { rejected: bad } : {}) }, null, 2) + "\n");
         else io.stdout(formatBacktest(done, strategy, sourceName));
       } finally {
         await storage?.close();
@@ -245,6 +271,8 @@ async function sweep(ctx: CliContext, opts: BacktestOptions, s: SweepSetup): Pro
     }
   });
   const workers = opts.workers ?? Math.min(4, entries.length);
+  // A missing recording fails here, once, rather than in every worker.
+  if (opts.events !== undefined) await (await openRecording(opts.events, {})).close();
   let eventsPath = opts.events !== undefined ? resolve(opts.events) : null;
   let tmp: string | null = null;
   try {
