@@ -85,6 +85,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ env: { ALPHAGPT_CONFIG: "", ALPHAGPT_STRATEGY_STOP_LOSS_PCT: "-0.1" } }).config.strategy.stopLossPct).toBe(-0.1);
   });
 
+  it("refuses a price-impact cap at or past the stop loss: every entry would start stopped out", () => {
+    const problems = problemsOf(() => loadConfig({ env: { ALPHAGPT_RISK_MAX_PRICE_IMPACT_PCT: "0.05" } }));
+    expect(problems).toEqual([
+      { key: "risk.maxPriceImpactPct", value: 0.05, expected: "below -strategy.stopLossPct (0.05): an entry would start at or past its stop loss", source: "env ALPHAGPT_RISK_MAX_PRICE_IMPACT_PCT" },
+    ]);
+    expect(loadConfig({ env: { ALPHAGPT_RISK_MAX_PRICE_IMPACT_PCT: "0.05", ALPHAGPT_STRATEGY_STOP_LOSS_PCT: "-0.1" } }).config.risk.maxPriceImpactPct).toBe(0.05);
+  });
+
   it("rejects an unreadable or non-JSON file with a clear message", () => {
     expect(problemsOf(() => loadConfig({ configPath: tmpFile("{ not json") }))[0]!.expected).toMatch(/valid JSON/);
     expect(problemsOf(() => loadConfig({ configPath: "/nonexistent/x.json" }))[0]!.expected).toMatch(/readable file/);

@@ -61,7 +61,8 @@ export const defaultConfig: AppConfig = {
   },
   risk: {
     minLiquidityUsd: 5_000,
-    maxPriceImpactPct: 0.05,
+    maxPriceImpactPct: 0.02,
+    minEntrySol: 0.05,
     maxTokenExposureSol: 2.0,
     maxTotalExposureSol: 6.0,
     dailyLossLimitSol: 2.0,

@@ -138,7 +138,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
 
   const result = decode(merged);
-  if (Result.isSuccess(result)) return { config: result.success, sources };
+  if (Result.isSuccess(result)) {
+    const problems = crossKeyProblems(result.success, sources);
+    if (problems.length > 0) throw new ConfigError({ problems });
+    return { config: result.success, sources };
+  }
   const problems = formatIssues(result.failure.issue).issues.map((issue): ConfigProblem => {
     const key = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
     return {
@@ -184,4 +188,19 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** Rules between keys, which the schema checks one key at a time cannot state. */
+function crossKeyProblems(c: AppConfig, sources: Readonly<Record<string, string>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  // A position starts at minus its cost: an impact as large as the stop would stop out every entry at once.
+  if (c.risk.maxPriceImpactPct >= -c.strategy.stopLossPct) {
+    problems.push({
+      key: "risk.maxPriceImpactPct",
+      value: c.risk.maxPriceImpactPct,
+      expected: `below -strategy.stopLossPct (${-c.strategy.stopLossPct}): an entry would start at or past its stop loss`,
+      source: sources["risk.maxPriceImpactPct"] ?? "default",
+    });
+  }
+  return problems;
 }

@@ -98,6 +98,7 @@ export const AppConfigSchema = Schema.Struct({
   risk: Schema.Struct({
     minLiquidityUsd: NonNegative,
     maxPriceImpactPct: Fraction,
+    minEntrySol: NonNegative,
     maxTokenExposureSol: Positive,
     maxTotalExposureSol: Positive,
     dailyLossLimitSol: Positive,

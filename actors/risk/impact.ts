@@ -34,6 +34,10 @@ function swap(reserveIn: number, reserveOut: number, feeBps: number, amountIn: n
 export const buyQuote = (p: PoolReserves, sol: number): SwapQuote =>
   swap(p.reserveSol, p.reserveToken, p.feeBps, sol);
 
+/** The SOL a buy may spend for its price impact to be `impact` (the inverse of `buyQuote`'s). */
+export const buyForImpact = (p: PoolReserves, impact: number): number =>
+  (impact * p.reserveSol) / (1 - impact) / (1 - p.feeBps / 10_000);
+
 /** Selling `tokens` for SOL. */
 export const sellQuote = (p: PoolReserves, tokens: number): SwapQuote =>
   swap(p.reserveToken, p.reserveSol, p.feeBps, tokens);

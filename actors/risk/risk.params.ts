@@ -11,8 +11,14 @@ export interface RiskParams {
   readonly maxTotalExposureSol: number;
   /** Pool liquidity (both sides, in SOL: 2 x the SOL reserve) at least. */
   readonly minLiquiditySol: number;
-  /** Price impact of the actual trade size on the pool, fee excluded (0.02 = 2%). */
+  /**
+   * Price impact of the actual trade size on the pool, fee excluded (0.02 = 2%). Entries are
+   * sized down to it (`entrySize`): a position starts at minus its cost, so an impact near the
+   * stop loss would be stopped out by its own entry.
+   */
   readonly maxPriceImpact: number;
+  /** The smallest entry worth making once sized down to the impact cap (fixed fees dominate below). */
+  readonly minEntrySol: number;
   /** Token-2022 transfer fee allowed, in basis points (0: any fee is unsafe). */
   readonly maxTransferFeeBps: number;
   /** Token-2022 extensions (jsonParsed names) that cannot hurt a holder; any other is unsafe. */
@@ -32,6 +38,7 @@ export const DEFAULT_RISK_PARAMS: RiskParams = {
   // Upstream required $5,000 of liquidity; about 30 SOL at $160.
   minLiquiditySol: 30,
   maxPriceImpact: 0.02,
+  minEntrySol: 0.05,
   maxTransferFeeBps: 0,
   benignExtensions: [
     "metadataPointer", "tokenMetadata", "groupPointer", "groupMemberPointer", "tokenGroup",

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assessEntry, dayStart, realizedToday, riskMode, type EntryRequest, type RiskBook } from "./risk.js";
+import fc from "fast-check";
+import { buyQuote } from "./impact.js";
+import { assessEntry, dayStart, entrySize, realizedToday, riskMode, type EntryRequest, type RiskBook } from "./risk.js";
 import { riskParams } from "./risk.params.js";
 import { SPL_TOKEN_PROGRAM, TOKEN_2022_PROGRAM } from "./token-safety.js";
 
@@ -61,6 +63,37 @@ describe("risk: entries", () => {
     const q = (sizeSol: number) => ({ ...req, sizeSol, pool });
     expect(codes(q(1), empty, { ...p, maxTokenExposureSol: 10 })).toEqual([]);
     expect(codes(q(5), empty, { ...p, maxTokenExposureSol: 10 })).toEqual(["price_impact"]);
+  });
+
+  it("sizes entries down to the impact cap: 30 SOL of reserve takes 0.02 x 30 / 0.98 SOL after a 1% fee", () => {
+    const curve = { reserveSol: 30, reserveToken: 1_000_000_000, feeBps: 100 };
+    const size = entrySize(curve, 2, p);
+    expect(size).toBeCloseTo((0.02 * 30) / 0.98 / 0.99, 12); // 0.6184 SOL
+    expect(buyQuote(curve, size).priceImpact).toBeCloseTo(0.02, 12);
+    expect(assessEntry({ ...req, pool: curve, sizeSol: size }, empty, p)).toMatchObject({ allow: true, reasons: [] });
+    // A deep pool takes the whole entry; a pool that takes less than minEntrySol is skipped.
+    expect(entrySize(deep, 2, p)).toBe(2);
+    const puddle = { reserveSol: 2, reserveToken: 1_000_000, feeBps: 25 };
+    expect(codes({ ...req, pool: puddle, sizeSol: entrySize(puddle, 2, p) }, empty, p)).toEqual(["liquidity", "min_size"]);
+  });
+
+  it("a sized entry never exceeds what was asked nor the impact cap", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 1e5, noNaN: true }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+        fc.double({ min: 0.001, max: 100, noNaN: true }),
+        (reserveSol, feeBps, maxPriceImpact, want) => {
+          const pool = { reserveSol, reserveToken: 1e9, feeBps };
+          const size = entrySize(pool, want, riskParams({ maxPriceImpact }));
+          expect(size).toBeLessThanOrEqual(want);
+          expect(size).toBeGreaterThan(0);
+          expect(buyQuote(pool, size).priceImpact).toBeLessThanOrEqual(maxPriceImpact * (1 + 1e-9));
+        },
+      ),
+      { seed: 11, numRuns: 500 },
+    );
   });
 
   it("cooldown per token after an exit, to the millisecond", () => {

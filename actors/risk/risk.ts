@@ -3,7 +3,7 @@
  * journal and the dashboard can say why an entry was refused. Risk never blocks an exit:
  * reduce-only means no new entries, while stops and exits keep working.
  */
-import { buyQuote, liquiditySol, validPool, type PoolReserves, type SwapQuote } from "./impact.js";
+import { buyForImpact, buyQuote, liquiditySol, validPool, type PoolReserves, type SwapQuote } from "./impact.js";
 import type { RiskParams } from "./risk.params.js";
 import { checkTokenSafety, type MintInfo, type SafetyCode } from "./token-safety.js";
 
@@ -36,7 +36,7 @@ export interface EntryRequest {
 
 export type RiskCode =
   | SafetyCode | "bad_request" | "max_open_positions" | "token_exposure" | "total_exposure"
-  | "liquidity" | "price_impact" | "cooldown" | "daily_loss_limit";
+  | "liquidity" | "price_impact" | "min_size" | "cooldown" | "daily_loss_limit";
 
 export interface RiskReason {
   readonly code: RiskCode;
@@ -91,10 +91,20 @@ function marketReasons(req: EntryRequest, p: RiskParams): { reasons: RiskReason[
   const liq = liquiditySol(req.pool);
   if (liq < p.minLiquiditySol) reasons.push({ code: "liquidity", detail: `${liq} SOL of liquidity < ${p.minLiquiditySol}` });
   const quote = buyQuote(req.pool, req.sizeSol);
-  if (quote.priceImpact > p.maxPriceImpact) {
+  if (req.sizeSol < p.minEntrySol) reasons.push({ code: "min_size", detail: `${req.sizeSol} SOL < ${p.minEntrySol} (the pool takes no more at ${p.maxPriceImpact} impact)` });
+  // A hair of float over the cap is the sizing's rounding, not a bigger trade.
+  if (quote.priceImpact > p.maxPriceImpact * (1 + 1e-9)) {
     reasons.push({ code: "price_impact", detail: `impact ${quote.priceImpact} of ${req.sizeSol} SOL > ${p.maxPriceImpact}` });
   }
   return { reasons, quote };
+}
+
+/**
+ * What an entry of up to `wantSol` spends in `pool`: all of it, or as much as keeps its price
+ * impact at the cap (thin pools get smaller entries instead of none or costly ones).
+ */
+export function entrySize(pool: PoolReserves, wantSol: number, p: RiskParams): number {
+  return validPool(pool) ? Math.min(wantSol, buyForImpact(pool, p.maxPriceImpact)) : wantSol;
 }
 
 function cooldownReason(req: EntryRequest, book: RiskBook, p: RiskParams): RiskReason | null {

@@ -48,6 +48,6 @@ describe("config onto the trading core", () => {
   });
 
   it("maps risk.* onto the entry checks, liquidity converted to SOL at backtest.solUsd", () => {
-    expect(riskParamsFrom(config)).toMatchObject({ maxOpenPositions: 3, minLiquiditySol: 10, maxPriceImpact: 0.05, maxTokenExposureSol: 2, maxTotalExposureSol: 6, cooldownMs: 3_600_000, dailyLossLimitSol: 2 });
+    expect(riskParamsFrom(config)).toMatchObject({ maxOpenPositions: 3, minLiquiditySol: 10, maxPriceImpact: 0.02, minEntrySol: 0.05, maxTokenExposureSol: 2, maxTotalExposureSol: 6, cooldownMs: 3_600_000, dailyLossLimitSol: 2 });
   });
 });

@@ -36,6 +36,7 @@ export function riskParamsFrom(config: AppConfig): RiskParams {
     maxTotalExposureSol: r.maxTotalExposureSol,
     minLiquiditySol: r.minLiquidityUsd / config.backtest.solUsd,
     maxPriceImpact: r.maxPriceImpactPct,
+    minEntrySol: r.minEntrySol,
     cooldownMs: r.cooldownS * 1000,
     dailyLossLimitSol: r.dailyLossLimitSol,
   });

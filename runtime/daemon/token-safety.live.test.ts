@@ -59,7 +59,7 @@ describe("token safety on the live trading path", () => {
     const mints = [clean, cleanT22, freeze, fee, delegate, missing, garbage];
 
     const config = await loopbackLiveConfig(world, dir, {
-      "strategy.entryAmountSol": 0.05, "strategy.maxOpenPositions": 8, "risk.minLiquidityUsd": 200, "risk.maxPriceImpactPct": 0.2,
+      "strategy.entryAmountSol": 0.05, "strategy.maxOpenPositions": 8, "strategy.stopLossPct": -0.3, "risk.minLiquidityUsd": 200, "risk.maxPriceImpactPct": 0.2,
       "risk.maxTotalExposureSol": 10, "risk.cooldownS": 0,
     });
     journal = Journal.open(":memory:");

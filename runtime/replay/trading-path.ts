@@ -13,7 +13,7 @@
  * test run it as is. The pieces it wires are the daemon's own: `MarketState`, `Scorer` +
  * `scorerChild`, `PositionBook`, the executor child.
  */
-import { assessEntry, mintRefusal, type EntryRequest, type MintInfoShape, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
+import { assessEntry, entrySize, mintRefusal, type EntryRequest, type MintInfoShape, type RiskBook, type RiskParams } from "../../actors/risk/index.js";
 import type { Book, Decisions, Signal } from "../../actors/scorer/index.js";
 import type { AppConfig } from "../../config/index.js";
 import type { BarOutput } from "../../streams/bars/bar-book.js";
@@ -76,7 +76,7 @@ export function tradingPath(o: TradingPathOptions): TradingPath {
     if (pool === undefined) return { code: "no_pool", detail: `no SOL pool seen for ${mint}` };
     const token = o.mints.lookup(mint);
     if (token._tag !== "Known") return mintRefusal(token);
-    return { mint, sizeSol: o.config.strategy.entryAmountSol, token: token.info, pool };
+    return { mint, sizeSol: entrySize(pool, o.config.strategy.entryAmountSol, o.risk), token: token.info, pool };
   };
   const refused = (r: EntryRequest | EntryRefusal): r is EntryRefusal => "code" in r;
 

@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeAmmV4, decodeBondingCurve, decodeCpmmPool, decodeCurveReserves, decodeMint, decodePumpSwapPool, decodeTokenAccount, decodeTradeEvent, LayoutDecodeError, PUMPSWAP_POOL_DISCRIMINATOR } from "../../chain/layouts/index.js";
+import { decodeAmmV4, decodeBondingCurve, decodeCpmmPool, decodeCurveReserves, decodeMint, decodePumpSwapPool, isMintData, decodeTokenAccount, decodeTradeEvent, LayoutDecodeError, PUMPSWAP_POOL_DISCRIMINATOR } from "../../chain/layouts/index.js";
 import { BONDING_CURVE_DISCRIMINATOR } from "../../chain/layouts/pumpfun-curve.js";
 import { CPMM_POOL_DISCRIMINATOR } from "../../chain/layouts/raydium-cpmm.js";
 import { TRADE_EVENT_DISCRIMINATOR } from "../../chain/layouts/pumpfun-trade-event.js";
@@ -64,8 +64,8 @@ describe("MarketDecoder under random account data", () => {
         expect(dec.stats.accounts).toBe(ups.length);
         // Oracle: the layout decoders alone say which accounts are malformed; each is counted once.
         const oracle = { [PUMP_PROGRAM_ID]: decodeCurveReserves, [PUMPSWAP_PROGRAM_ID]: decodePumpSwapPool, [RAYDIUM_AMM_V4_PROGRAM_ID]: decodeAmmV4, [RAYDIUM_CPMM_PROGRAM_ID]: decodeCpmmPool };
-        // Token-program accounts here are never known vaults; an 82-byte one is read as a Mint.
-        const malformed = ups.filter((u) => (u.owner === TOKEN_PROGRAM_ID ? u.data.length === 82 && !decodeMint(u.data).ok : !oracle[u.owner as keyof typeof oracle](u.data).ok)).length;
+        // Token-program accounts here are never known vaults; mint bytes (82, or AccountType 1 past 165) are read as a Mint.
+        const malformed = ups.filter((u) => (u.owner === TOKEN_PROGRAM_ID ? isMintData(u.data) && !decodeMint(u.data).ok : !oracle[u.owner as keyof typeof oracle](u.data).ok)).length;
         expect(dec.stats.errors).toBe(malformed);
       }),
       { numRuns: 200 },
