@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import { BINARY_ROWS_MAGIC, BinaryRowEncoder } from "../../streams/replay/binary-rows.js";
 import { account } from "../../streams/replay/test-rows.js";
 
@@ -18,12 +18,7 @@ const env = { ALPHAGPT_DATA_DIR: join(dir, "state"), ALPHAGPT_LOG_LEVEL: "error"
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "alphagpt", ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[]) => runCli(args, env);
 
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);

@@ -4,19 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-cli-alpha-"));
 const env = { ALPHAGPT_DATA_DIR: join(dir, "state"), ALPHAGPT_LOG_LEVEL: "warn", ALPHAGPT_ALPHA_NORM_WINDOW: "60" };
 const dataset = new URL("../../../shared/data/solana-pools-geckoterminal-2025/ohlcv_1h.csv", import.meta.url).pathname;
 
-async function run(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env };
-  const code = await main(["node", "alphagpt", ...args], io);
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args, env);
 
 describe("alphagpt eval", () => {
   it("prints per-split metrics on the real hourly dataset and names the liquidity and FDV fallbacks", async () => {

@@ -9,18 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-cli-"));
 const env = { ALPHAGPT_DATA_DIR: join(dir, "state"), ALPHAGPT_LOG_LEVEL: "warn" };
 
-async function run(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env };
-  const code = await main(["node", "alphagpt", ...args], io);
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args, env);
 
 describe("alphagpt data commands", () => {
   it("sim writes a deterministic market and re-running it changes no count", async () => {

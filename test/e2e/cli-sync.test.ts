@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simRestWorld, type SimRestWorld } from "../../runtime/ingest/sim-rest.js";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import { openStorage } from "../../runtime/storage/clickhouse.js";
 import type { BarRow } from "../../runtime/storage/storage.js";
 import { startBirdeyeServer } from "../../testkit/birdeye/server.js";
@@ -27,13 +27,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(env: Record<string, string>, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env: { ...baseEnv, ...env } };
-  const code = await main(["node", "alphagpt", "sync", ...args], io);
-  return { code, stdout, stderr };
-}
+const run = (env: Record<string, string>, ...args: string[]) => runCli(["sync", ...args], { ...baseEnv, ...env });
 
 /** A count from the report, e.g. `fetched` in "bars  1,234 fetched". */
 function count(stdout: string, re: RegExp): number {

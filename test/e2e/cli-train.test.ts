@@ -11,7 +11,7 @@ import { AlphaEvaluator, createContext, randomFormulaTokens } from "../../alpha/
 import { loadConfig } from "../../config/index.js";
 import { randInt, seededRng } from "../../core/random.js";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import { alphaContextOptions } from "../../runtime/research/alpha-options.js";
 import { loadPanel } from "../../runtime/research/load-panel.js";
 import type { TrainingHistory } from "../../runtime/research/training-history.js";
@@ -46,20 +46,7 @@ function distinctRandomFormulas(seed: number, n: number): number[][] {
   return out;
 }
 
-async function run(args: string[], onStderr?: (t: string) => void) {
-  let stdout = "";
-  let stderr = "";
-  const io = {
-    stdout: (t: string) => void (stdout += t),
-    stderr: (t: string) => {
-      stderr += t;
-      onStderr?.(t);
-    },
-    env,
-  };
-  const code = await main(["node", "alphagpt", ...args], io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], onStderr?: (t: string) => void) => runCli(args, env, onStderr);
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
 const config = loadConfig({ env }).config;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import type { PositionDetail } from "../../runtime/http/control-port.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-replay-cli-"));
@@ -18,12 +18,7 @@ const env = { ALPHAGPT_DATA_DIR: join(dir, "state"), ALPHAGPT_LOG_LEVEL: "error"
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(["node", "alphagpt", ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[]) => runCli(args, env);
 
 const hashOf = (stdout: string): string => {
   const m = /^hash +([0-9a-f]{64})$/m.exec(stdout);
