@@ -7,15 +7,15 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `alphagpt <args>` with `env` as its environment; `onStderr` sees each chunk as it is written. */
-export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>, onStderr?: (text: string) => void): Promise<CliRun> {
+/** `alphagpt <args>` with `env` as its environment; `onStderr` sees each chunk as it is written, and all so far. */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>>, onStderr?: (chunk: string, all: string) => void): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io = {
     stdout: (t: string) => void (stdout += t),
     stderr: (t: string) => {
       stderr += t;
-      onStderr?.(t);
+      onStderr?.(t, stderr);
     },
     env,
   };

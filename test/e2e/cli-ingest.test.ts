@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import { openStorage } from "../../runtime/storage/clickhouse.js";
 import { runMigrations } from "../../runtime/storage/migrations.js";
 import { diffBars } from "../../testkit/geyser/sim-reference.js";
@@ -24,20 +24,8 @@ const env = { ALPHAGPT_DATA_DIR: state, ALPHAGPT_LOG_LEVEL: "error" };
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(args: readonly string[], onStderr?: (all: string) => void, extraEnv: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io = {
-    stdout: (t: string) => void (stdout += t),
-    stderr: (t: string) => {
-      stderr += t;
-      onStderr?.(stderr);
-    },
-    env: { ...env, ...extraEnv },
-  };
-  const code = main(["node", "alphagpt", "ingest", ...args], io);
-  return code.then((c) => ({ code: c, stdout, stderr }));
-}
+const start = (args: readonly string[], onStderr?: (all: string) => void, extraEnv: Record<string, string> = {}) =>
+  runCli(["ingest", ...args], { ...env, ...extraEnv }, onStderr === undefined ? undefined : (_chunk, all) => onStderr(all));
 
 const count = (text: string, re: RegExp): number => {
   const m = re.exec(text);

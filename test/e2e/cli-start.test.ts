@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../runtime/cli/exit-codes.js";
-import { main } from "../../runtime/cli/main.js";
+import { runCli } from "../../runtime/cli/testing.js";
 import { seededSecretKey } from "../../testkit/jupiter/pools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alphagpt-cli-start-"));
@@ -24,13 +24,7 @@ const liveEnv = (state: string, extra: Record<string, string>) => ({
   ...extra,
 });
 
-async function start(env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), env };
-  const code = await main(["node", "alphagpt", "start", "--duration", "5"], io);
-  return { code, stdout, stderr };
-}
+const start = (env: Record<string, string>) => runCli(["start", "--duration", "5"], env);
 
 describe("alphagpt start, live mode preflight", () => {
   it("an undecodable private key stops startup with exit 2, naming the key but not echoing it", async () => {
