@@ -23,7 +23,10 @@ export type FormulaErrorReason =
   | "stack-underflow"
   | "leftover-operands";
 
-/** A formula that cannot be evaluated; `position` is the 0-based token index it failed at. */
+/**
+ * A formula that cannot be evaluated; `position` is the 0-based token index it failed at (the
+ * length for a problem with the whole formula). The message counts tokens from 1, as people do.
+ */
 export class FormulaError extends Error {
   readonly _tag = "FormulaError";
   constructor(
@@ -32,7 +35,7 @@ export class FormulaError extends Error {
     readonly token: string | null,
     detail: string,
   ) {
-    super(`invalid formula at token ${position}${token === null ? "" : ` (${token})`}: ${detail}`);
+    super(`invalid formula${token === null ? "" : ` at token ${position + 1} (${token})`}: ${detail}`);
     this.name = "FormulaError";
   }
 }
@@ -91,7 +94,7 @@ export function parseFormula(input: string | readonly number[], options: ParseOp
       "leftover-operands",
       raw.length,
       null,
-      `${stack.length} values left on the stack, expected exactly 1`,
+      `${stack.length} values left on the stack after the last token, expected exactly 1`,
     );
   }
   return { featureSet, tokens, root: stack[0]! };

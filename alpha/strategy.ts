@@ -50,7 +50,8 @@ export function readStrategy(json: unknown, options: ReadOptions = {}): Strategy
   }
   if (!isRecord(json)) throw new StrategyError("malformed", "a strategy is a JSON object");
   if (json["vocabVersion"] !== VOCAB_VERSION) {
-    throw new StrategyError("vocab-version", `strategy vocabulary ${String(json["vocabVersion"])} is not ${VOCAB_VERSION}`);
+    const found = json["vocabVersion"] === undefined ? "has no vocabVersion" : `is of vocabulary ${JSON.stringify(json["vocabVersion"])}`;
+    throw new StrategyError("vocab-version", `the strategy ${found}; this engine reads ${VOCAB_VERSION}`);
   }
   const params = json["params"];
   const rule = json["rule"];

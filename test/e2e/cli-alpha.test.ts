@@ -36,10 +36,14 @@ describe("alphagpt eval", () => {
   it("rejects an invalid formula or strategy with exit code 3 and the position", async () => {
     const r = await run("eval", "RET ADD", "--interval", "1h");
     expect(r.code).toBe(ExitCode.badInput);
-    expect(r.stderr).toContain("token 1 (ADD)");
+    expect(r.stderr).toBe("alphagpt: invalid formula at token 2 (ADD): ADD needs 2 operand(s), 1 available\n");
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ vocabVersion: "other" }));
-    expect((await run("eval", "--strategy", bad, "--interval", "1h")).code).toBe(ExitCode.badInput);
+    const other = await run("eval", "--strategy", bad, "--interval", "1h");
+    expect(other.code).toBe(ExitCode.badInput);
+    expect(other.stderr).toContain('the strategy is of vocabulary "other"; this engine reads alphagpt-ts/vocab@1');
+    writeFileSync(bad, JSON.stringify({ formula: "RET" }));
+    expect((await run("eval", "--strategy", bad, "--interval", "1h")).stderr).toContain("the strategy has no vocabVersion");
   });
 
   it("accepts upstream's bare id array as a strategy file", async () => {

@@ -149,7 +149,7 @@ export function registerAlpha(program: Command, io: CliIo): void {
       try {
         const [result] = await evaluator.evaluate([input], { ic: true, curves: true, upstream: true });
         if (!result) throw new CliError("the evaluator returned no result", ExitCode.failure);
-        if (result.error) throw new CliError(`invalid formula: ${result.error.message}`, ExitCode.badInput);
+        if (result.error) throw new CliError(result.error.message, ExitCode.badInput);
         io.stdout(opts.json ? JSON.stringify({ ...result, curves: undefined, panel: { tokens: panel.nTokens, bars: panel.nTimes, intervalS, liquiditySource: panel.liquiditySource, fdvSource: panel.fdvSource } }, null, 2) + "\n" : formatEval(result, panel));
       } finally {
         await evaluator.close();
@@ -171,7 +171,7 @@ export function registerAlpha(program: Command, io: CliIo): void {
       try {
         io.stdout(explainFormula(input, { featureSet }).text + "\n");
       } catch (e) {
-        if (e instanceof FormulaError) throw new CliError(`invalid formula: ${e.message}`, ExitCode.badInput);
+        if (e instanceof FormulaError) throw new CliError(e.message, ExitCode.badInput);
         throw e;
       }
     });
