@@ -94,7 +94,7 @@ export interface SupervisorInput {
   readonly stopRequested?: boolean;
 }
 
-export type ShutdownSignal = "SIGTERM" | "SIGINT" | "api";
+export type ShutdownSignal = "SIGTERM" | "SIGINT" | "api" | "duration";
 
 export type SupervisorEvent =
   | { readonly type: "child.heartbeat"; readonly name: ChildName; readonly ts: number }

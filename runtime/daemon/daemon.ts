@@ -30,7 +30,7 @@ import { entriesAllowed, supervisorMachine, type SupervisorSnapshot } from "../.
 import { policyFromConfig, type PolicyOverrides } from "../../machines/supervisor.policy.js";
 import {
   CHILD_NAMES, type Candidate, type ChildCommand, type ChildName, type FlushInput, type PromoteParams, type ReconcileInput,
-  type ReconcileResult, type RetrainInput, type SupervisorRecord,
+  type ReconcileResult, type RetrainInput, type ShutdownSignal, type SupervisorRecord,
 } from "../../machines/supervisor.types.js";
 import { BarBook } from "../../streams/bars/bar-book.js";
 import { recordingReader } from "../../streams/replay/file-readers.js";
@@ -150,7 +150,7 @@ export interface Daemon {
   /** Run a retraining now (outside the schedule) and offer its candidate to the supervisor. */
   retrainNow(): Promise<Candidate | null>;
   /** Graceful shutdown: entries off, children stopped, writers flushed, storage closed. Idempotent. */
-  stop(signal?: "SIGTERM" | "SIGINT" | "api"): Promise<void>;
+  stop(signal?: ShutdownSignal): Promise<void>;
   /** Resolves once the daemon has stopped. */
   readonly stopped: Promise<void>;
 }
@@ -709,7 +709,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let stopPromise: Promise<void> | null = null;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
-  const stop = (signal: "SIGTERM" | "SIGINT" | "api" = "api"): Promise<void> => {
+  const stop = (signal: ShutdownSignal = "api"): Promise<void> => {
     stopPromise ??= (async () => {
       stopping = true;
       log.info("shutting down", { signal });

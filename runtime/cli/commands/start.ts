@@ -76,7 +76,7 @@ export function registerStart(program: Command, io: CliIo): void {
       // A stray rejection somewhere is logged, not fatal: the supervisor keeps the parts in line.
       const onRejection = (reason: unknown) => ctx.logger.error(reason instanceof Error ? reason : new Error(String(reason)), "unhandled rejection");
       process.on("unhandledRejection", onRejection);
-      const timer = opts.duration === undefined ? undefined : setTimeout(() => void daemon.stop("api"), opts.duration * 1000);
+      const timer = opts.duration === undefined ? undefined : setTimeout(() => void daemon.stop("duration"), opts.duration * 1000);
       try {
         await daemon.stopped;
       } finally {
