@@ -38,6 +38,7 @@ export class PositionJournal {
   readonly #db: JournalDb;
   readonly #outbox: Outbox;
   readonly #q;
+  #closedVersion = 0;
 
   constructor(db: JournalDb, outbox: Outbox) {
     this.#db = db;
@@ -101,7 +102,13 @@ export class PositionJournal {
     return rows.map((r) => ({ mint: r.mint, closedTs: r.closed_ts, pnlSol: r.pnl_sol ?? 0 }));
   }
 
+  /** Changes whenever a position's closing is written: a reader of `closedSince` can keep its answer until then. */
+  get closedVersion(): number {
+    return this.#closedVersion;
+  }
+
   #save(w: SnapshotWrite): void {
+    if (w.closed != null) this.#closedVersion++;
     const json = JSON.stringify(w.snapshot);
     this.#q.save.run({
       positionId: w.positionId, snapshot: json, state: w.state, status: w.status, seq: w.seq, reason: w.reason,

@@ -30,6 +30,7 @@ describe("position book", () => {
     expect(h.chain.count("buy")).toBe(1);
 
     // TP1 sells half, then the trailing stop exits the rest; every sell journaled, once.
+    expect(h.book.riskBook().closed).toEqual([]);
     h.chain.setPrice("MINT", ENTRY * 1.1);
     h.book.priceTick("MINT", ENTRY * 1.1);
     await h.until(id, "trailing");
@@ -43,6 +44,8 @@ describe("position book", () => {
     expect(closed.transitions.map((t) => t.toState)).toEqual(["entering", "open", "tp1", "trailing", "exiting", "closed"]);
     expect(h.book.list("active")).toEqual([]);
     expect(h.book.list("done").map((p) => p.positionId)).toEqual([id]);
+    // Risk's view of closed trades follows the close, though it read (and kept) them before it.
+    expect(h.book.riskBook().closed.map((c) => c.mint)).toEqual(["MINT"]);
   });
 
   it("refuses what risk refuses, and nothing while entries are paused", async () => {

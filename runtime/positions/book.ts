@@ -14,6 +14,7 @@ import { POSITION_MACHINE_VERSION, positionMachine } from "../../machines/positi
 import type { PositionParams } from "../../machines/position.params.js";
 import type { PositionEvent, PositionInput, TransitionRecord } from "../../machines/position.types.js";
 import type { Journal } from "../journal/journal.js";
+import type { ClosedPosition } from "../journal/positions.js";
 import type { StoredPosition } from "../journal/types.js";
 import { SnapshotRecorder, type SnapshotLike } from "./recorder.js";
 import { recover, type RecoveryReport } from "./recovery.js";
@@ -79,6 +80,8 @@ export class PositionBook {
   readonly #actors = new Map<string, Actor<typeof positionMachine>>();
   readonly #byMint = new Map<string, Set<string>>();
   readonly #listeners = new Set<(view: PositionView) => void>();
+  /** The journal's recent closed positions as risk last read them (`riskBook`). */
+  #closed: { readonly since: number; readonly version: number; readonly rows: readonly ClosedPosition[] } | null = null;
   #isReady = false;
   #paused = false;
   #stopped = false;
@@ -206,7 +209,13 @@ export class PositionBook {
       return { mint: c.mint, exposureSol: c.fills.qtyBought > 0 ? Math.max(0, c.fills.costSol - c.fills.proceedsSol) : c.sizeSol };
     });
     const since = nowTs - Math.max(this.#o.risk.cooldownMs, 2 * DAY_MS);
-    return { open, closed: this.#o.journal.positions.closedSince(since), nowTs };
+    // Risk reads this at every close; the closed rows change only when a position finishes.
+    const version = this.#o.journal.positions.closedVersion;
+    if (this.#closed === null || this.#closed.version !== version || since < this.#closed.since) {
+      this.#closed = { since, version, rows: this.#o.journal.positions.closedSince(since) };
+    }
+    const rows = this.#closed.rows;
+    return { open, closed: rows.length > 0 && rows[0]!.closedTs < since ? rows.filter((r) => r.closedTs >= since) : rows, nowTs };
   }
 
   /** Writes what is dirty and stops every actor (in-flight executor calls are aborted, journaled as nothing). */
