@@ -30,6 +30,7 @@ import { AlphaEvaluator, createContext, vocabulary, type Panel } from "../../../
 import type { BackendChoice } from "../../../alpha/model/index.js";
 import type { AppConfig } from "../../../config/index.js";
 import { systemClock } from "../../../core/clock.js";
+import { installStrategyFile, readStrategyAt, strategyFilePath, type ActiveStrategy } from "../../daemon/strategy.js";
 import { parseInterval } from "../../io/index.js";
 import { fieldLogger, type FieldLogger } from "../../log.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
@@ -52,7 +53,6 @@ import {
 import type { BatchedWriter } from "../../storage/batched-writer.js";
 import { openMigratedStorage, openWriter, statePath } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
-import { installStrategyFile, readStrategyAt, strategyFilePath, type ActiveStrategy } from "../../daemon/strategy.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { nonNegativeInt, positiveInt } from "../options.js";
