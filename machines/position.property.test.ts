@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { initialTransition, transition } from "xstate";
 import { ENTRY, clockTick, done, fail, filled, input, score, tick, type Snapshot } from "./position.fixtures.js";
+import { idleClockTick } from "./position.idle-tick.js";
 import { positionMachine } from "./position.machine.js";
 import { positionParams, type PositionParams } from "./position.params.js";
 import type { PositionEvent } from "./position.types.js";
@@ -54,7 +55,7 @@ function checker() {
 /** States seen across all runs: the property is only as good as the paths it walks. */
 const visited = new Set<string>();
 
-function drive(params: PositionParams, moves: Move[], codes: number[]) {
+function drive(params: PositionParams, moves: Move[], codes: number[], onStep: (s: Snapshot) => void = () => {}) {
   const check = checker();
   let ts = 0;
   let price = ENTRY;
@@ -64,6 +65,7 @@ function drive(params: PositionParams, moves: Move[], codes: number[]) {
     s = transition(positionMachine, s, e)[0];
     visited.add(JSON.stringify(s.value).replace(/[^a-z0-9.]+/gi, "."));
     check(s);
+    onStep(s);
   };
   /** Answers whatever is in flight, and fires any retry that is waiting. */
   const settle = () => {
@@ -120,5 +122,30 @@ describe("position properties", () => {
     for (const state of ["trailing", "tp1.selling", "tp1.backoff", "moonbag.recovering", "moonbag.running", "exiting.stalled", "exiting.unknown", "closed"]) {
       expect([...visited].some((v) => v.includes(state)), state).toBe(true);
     }
+  });
+
+  it("a clock tick the book skips (idleClockTick) would have changed nothing but the time seen", () => {
+    let idle = 0;
+    let due = 0;
+    fc.assert(
+      fc.property(paramsArb.map((p) => ({ ...p, maxHoldMs: 2 * 3_600_000 })), fc.array(move, { maxLength: 60 }), answers, fc.integer({ min: 1, max: 6 * 3_600_000 }), (params, moves, codes, dt) => {
+        drive(params, moves, [...codes], (s) => {
+          const ts = s.context.track.lastTs + dt;
+          if (!idleClockTick(s, ts)) {
+            if (s.status === "active" && ["open", "trailing"].some((x) => s.matches(x as never))) due++;
+            return;
+          }
+          idle++;
+          const [next, actions] = transition(positionMachine, s, clockTick(ts));
+          expect(next.value).toEqual(s.value);
+          expect({ ...next.context, track: { ...next.context.track, lastTs: 0 } }).toEqual({ ...s.context, track: { ...s.context.track, lastTs: 0 } });
+          expect(actions.map((a) => a.type)).not.toContain("recordTransition");
+        });
+      }),
+      { numRuns: 200, seed: 20_261_125 },
+    );
+    // Both kinds were seen: skipped ticks, and holding positions whose deadline had come.
+    expect(idle).toBeGreaterThan(100);
+    expect(due).toBeGreaterThan(10);
   });
 });

@@ -10,6 +10,7 @@ import { createActor, setup, SimulatedClock, stopChild, type Actor, type AnyActo
 import type { ExecutorShape } from "../../actors/executor/executor.js";
 import { assessEntry, type EntryRequest, type RiskBook, type RiskDecision, type RiskParams } from "../../actors/risk/index.js";
 import type { Clock } from "../../core/clock.js";
+import { idleClockTick } from "../../machines/position.idle-tick.js";
 import { POSITION_MACHINE_VERSION, positionMachine } from "../../machines/position.machine.js";
 import type { PositionParams } from "../../machines/position.params.js";
 import type { PositionEvent, PositionInput, TransitionRecord } from "../../machines/position.types.js";
@@ -158,7 +159,8 @@ export class PositionBook {
   /** About once a second: deadlines and retries, then one commit for tick-only snapshot changes. */
   clockTick(ts = this.#o.clock.now()): void {
     const event: PositionEvent = { type: "clock.tick", ts };
-    for (const a of [...this.#actors.values()]) a.send(event);
+    // A holding position before its deadline would only note the time: most ticks of most positions.
+    for (const a of [...this.#actors.values()]) if (!idleClockTick(a.getSnapshot(), ts)) a.send(event);
     this.#recorder.flush();
   }
 

@@ -1,0 +1,15 @@
+/**
+ * Which `clock.tick`s a position can skip. In a holding state (open, trailing, moonbag.running) a
+ * tick before the position's deadline only moves `track.lastTs`; every exit from those states
+ * stamps its own event's time, so nothing downstream reads the skipped time. Order states
+ * (selling, retrying, resolving) always get their ticks: their retries are timed from `lastTs`.
+ */
+import type { SnapshotFrom } from "xstate";
+import { timeExit } from "./position.logic.js";
+import type { positionMachine } from "./position.machine.js";
+
+const HOLDING: readonly (string | Record<string, string>)[] = ["open", "trailing", { moonbag: "running" }];
+
+export function idleClockTick(s: SnapshotFrom<typeof positionMachine>, ts: number): boolean {
+  return s.status === "active" && HOLDING.some((state) => s.matches(state as never)) && timeExit(s.context, ts) === null;
+}
