@@ -8,8 +8,11 @@ import type { SnapshotFrom } from "xstate";
 import { timeExit } from "./position.logic.js";
 import type { positionMachine } from "./position.machine.js";
 
-const HOLDING: readonly (string | Record<string, string>)[] = ["open", "trailing", { moonbag: "running" }];
+/** Read off the state value (`matches` resolves state nodes: too slow for every tick of every position). */
+function holding(value: unknown): boolean {
+  return value === "open" || value === "trailing" || (typeof value === "object" && value !== null && (value as { moonbag?: unknown }).moonbag === "running");
+}
 
 export function idleClockTick(s: SnapshotFrom<typeof positionMachine>, ts: number): boolean {
-  return s.status === "active" && HOLDING.some((state) => s.matches(state as never)) && timeExit(s.context, ts) === null;
+  return s.status === "active" && holding(s.value) && timeExit(s.context, ts) === null;
 }
