@@ -24,6 +24,8 @@ describe("alphagpt data commands", () => {
     expect(rows).not.toBeNull();
     expect(first.stdout).toContain(`bars 60s: ${rows![1]} rows over 8 tokens`);
     expect(first.stdout).toContain("ClickHouse now holds: 8 tokens");
+    // 0.1 days of 60 s bars: progress counts the 144 bar steps.
+    expect(first.stderr).toContain("simulating: 100% (144/144 bars)");
 
     const again = await run("sim", "--tokens", "8", "--days", "0.1", "--seed", "3");
     expect(again.code).toBe(ExitCode.ok);

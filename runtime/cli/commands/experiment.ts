@@ -19,7 +19,7 @@ import { dataWindowOf, strategyDataWindow, type DataWindow } from "../../researc
 import { openMigratedStorage, statePath } from "../../storage/from-config.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
-import type { Progress } from "../progress.js";
+import { progressBar, type Progress } from "../progress.js";
 import {
   backendOption,
   BACKENDS,
@@ -28,7 +28,6 @@ import {
   evaluatorFor,
   loadTrainingPanel,
   panelQueryFrom,
-  progressBar,
   progressDetail,
   runTrainerWorker,
 } from "./train.js";

@@ -7,7 +7,7 @@ import { openMigratedStorage, openWriter } from "../../storage/from-config.js";
 import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { interval, positiveInt, positiveNumber } from "../options.js";
-import { startProgress } from "../progress.js";
+import { progressBar } from "../progress.js";
 
 export interface SimCommandOptions {
   readonly tokens: number;
@@ -64,13 +64,15 @@ export async function writeSimulatedMarket(ctx: CliContext, storage: Storage, op
   const tokens = await open("tokens");
   const bars = await open("bars");
   const events = opts.events ? await open("feed_events") : undefined;
-  const progress = startProgress("simulating", 1000);
+  // Each simulation step is one bar interval of market time.
+  const total = market.options.steps;
+  const progress = progressBar(ctx.io, "simulating", total, "bars");
   try {
-    const steps = market.steps({ onProgress: (f) => progress.update(Math.round(f * 1000)) });
+    const steps = market.steps({ onProgress: (f) => progress.update(Math.round(f * total)) });
     for (;;) {
       const next = steps.next();
       if (next.done) {
-        progress.update(1000, "flushing");
+        progress.update(total, "flushing");
         await Promise.all(writers.map((w) => w.flush()));
         return next.value;
       }

@@ -56,7 +56,7 @@ import type { Storage } from "../../storage/storage.js";
 import { contextFrom, type CliContext, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
 import { nonNegativeInt, positiveInt } from "../options.js";
-import { startProgress, type Progress } from "../progress.js";
+import { progressBar, type Progress } from "../progress.js";
 import { formatEval } from "./alpha.js";
 
 export interface TrainCommandOptions {
@@ -112,12 +112,6 @@ export async function evaluatorFor(config: AppConfig, panel: Panel, workers: num
     throw e;
   }
   return AlphaEvaluator.create(ctx, { workers });
-}
-
-/** Progress goes to the terminal as a live bar, else as lines through `io.stderr`. */
-export function progressBar(io: CliIo, label: string, total: number): Progress {
-  const stream = process.stderr.isTTY ? process.stderr : ({ isTTY: false, write: (t: string) => (io.stderr(t), true) } as unknown as NodeJS.WriteStream);
-  return startProgress(label, total, stream);
 }
 
 const fmt = (x: number | null | undefined, d: number): string => (x === null || x === undefined || !Number.isFinite(x) ? "-" : x.toFixed(d));
