@@ -73,6 +73,16 @@ describe("bearer token", () => {
     expect(res.json().error.code).toBe("not_found");
   });
 
+  it("answers a wrong method 401 without a token on data paths (no probing), 405 on public ones", async () => {
+    const stop = await built.app.inject({ method: "GET", url: "/stop" });
+    expect(stop.statusCode).toBe(401);
+    expect(stop.headers.allow).toBeUndefined();
+    const health = await built.app.inject({ method: "POST", url: "/health" });
+    expect([health.statusCode, health.headers.allow]).toEqual([405, "GET, HEAD"]);
+    const root = await built.app.inject({ method: "DELETE", url: "/" });
+    expect([root.statusCode, root.headers.allow]).toEqual([405, "GET, HEAD"]);
+  });
+
   it("refuses to start with a short token", async () => {
     await expect(buildControlApp({ control: fake, registry: new Registry(), token: "short", logger: silentLogger() })).rejects.toThrow(/16 characters/);
   });

@@ -135,6 +135,30 @@ describe("port errors map to status codes", () => {
   });
 });
 
+describe("a path served under another method", () => {
+  it("answers 405 with Allow and the allowed methods, and reaches no port method", async () => {
+    const stop = await get("/stop");
+    expect(stop.statusCode).toBe(405);
+    expect(stop.headers.allow).toBe("POST");
+    expect(stop.json()).toEqual({ error: { code: "method_not_allowed", message: "GET not allowed here; allowed: POST" } });
+    const exit = await get("/positions/pos-0001/exit");
+    expect([exit.statusCode, exit.headers.allow]).toEqual([405, "POST"]);
+    const status = await built.app.inject({ method: "DELETE", url: "/status", headers: auth });
+    expect([status.statusCode, status.headers.allow]).toEqual([405, "GET, HEAD"]);
+    expect(status.json().error.message).toBe("DELETE not allowed here; allowed: GET, HEAD");
+    const ui = await built.app.inject({ method: "POST", url: "/ui/app.css" });
+    expect([ui.statusCode, ui.headers.allow]).toEqual([405, "GET, HEAD"]);
+    expect(fake.calls).toEqual([]);
+  });
+
+  it("still answers 404 for a path no method serves", async () => {
+    const res = await post("/stopp");
+    expect(res.statusCode).toBe(404);
+    expect(res.headers.allow).toBeUndefined();
+    expect(res.json()).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+});
+
 describe("secrets", () => {
   it("never appear in a response, even when the daemon puts one in a message", async () => {
     fake.status_ = { ...fake.status_, children: [{ name: "executor", state: "restarting", restarts: 2, lastError: `rpc 401 for key ${SECRET} and ${TEST_TOKEN}` }] };

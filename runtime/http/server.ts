@@ -104,6 +104,7 @@ export async function buildControlApp(opts: ControlServerOptions): Promise<Contr
     return reply.status(status).send(body);
   });
 
+  const sealMethods = methodNotAllowed(app);
   const version = opts.version ?? "0.1.0";
   let doc: object | undefined;
   const deps = { control, registry: opts.registry, openapi: () => (doc ??= openApiDocument(routes, version)) };
@@ -120,6 +121,7 @@ export async function buildControlApp(opts: ControlServerOptions): Promise<Contr
     });
   }
   await registerUi(app, opts.uiDir);
+  sealMethods();
 
   const hub = attachWebSocket({
     server: app.server,
@@ -154,6 +156,41 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   log.info({ url }, "control API and dashboard listening");
   return { ...built, url, port, close: () => built.app.close() };
+}
+
+const METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"] as const;
+
+/**
+ * A path served under other methods answers 405 with `Allow` rather than the not-found 404. Call
+ * before adding routes; the returned function adds the 405 routes once all are in (UI included).
+ * Each 405 route is public exactly when its path is: without the token a data path stays 401,
+ * like an unknown one, so a 405 never tells an unauthenticated caller which paths exist.
+ */
+function methodNotAllowed(app: FastifyInstance): () => void {
+  const byUrl = new Map<string, { readonly methods: Set<string>; public: boolean }>();
+  let sealed = false;
+  app.addHook("onRoute", (r) => {
+    if (sealed) return;
+    const entry = byUrl.get(r.url) ?? { methods: new Set<string>(), public: true };
+    for (const m of [r.method].flat()) entry.methods.add(m);
+    entry.public &&= (r.config as { public?: boolean } | undefined)?.public === true;
+    byUrl.set(r.url, entry);
+  });
+  return () => {
+    sealed = true;
+    for (const [url, { methods, public: isPublic }] of byUrl) {
+      const allow = METHODS.filter((m) => methods.has(m)).join(", ");
+      app.route({
+        method: METHODS.filter((m) => !methods.has(m)),
+        url,
+        config: { public: isPublic },
+        handler: async (req, reply) => {
+          const { status, body } = httpError(405, "method_not_allowed", `${req.method} not allowed here; allowed: ${allow}`);
+          return reply.status(status).header("allow", allow).send(body);
+        },
+      });
+    }
+  };
 }
 
 function httpRequestsCounter(registry: Registry): Counter<"method" | "route" | "status"> {
