@@ -80,6 +80,13 @@ describe("alphagpt backtest --events", () => {
     expect((JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { rejected: unknown }).rejected).toEqual(rejected);
   });
 
+  it("fails in one line, exit 1, when the report folder cannot be created", async () => {
+    const events = file("good.jsonl", good.join("\n") + "\n");
+    const out = join(file("plain-file", "x"), "report");
+    const r = await cli(["backtest", "--events", events, "--out", out]);
+    expect(r).toEqual({ code: ExitCode.failure, stdout: "", stderr: `alphagpt: cannot write ${out}: not a directory\n` });
+  });
+
   it("treats binary recordings alike: a record cut short is named by its number", async () => {
     const partly = file("partly.bin", truncatedBinary());
     const r = await cli(["backtest", "--events", partly, "--no-report"]);
