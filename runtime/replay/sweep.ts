@@ -54,7 +54,7 @@ export function flatten(o: Readonly<Record<string, unknown>>, prefix = ""): Reco
   return out;
 }
 
-/** Parse a sweep file's text; throws an Error naming what is wrong. */
+/** Parse a sweep file's text; throws an Error naming what is wrong (entries counted from 1, as the report folders are). */
 export function parseSweep(text: string): SweepEntry[] {
   let json: unknown;
   try {
@@ -65,9 +65,9 @@ export function parseSweep(text: string): SweepEntry[] {
   if (!Array.isArray(json) || json.length === 0) throw new Error("a sweep is a non-empty JSON array of config overrides");
   const names = new Set<string>();
   return json.map((entry, i) => {
-    if (!isTree(entry)) throw new Error(`entry ${i} is not an object of config overrides`);
+    if (!isTree(entry)) throw new Error(`entry ${i + 1} is not an object of config overrides`);
     const { name, ...rest } = entry;
-    if (name !== undefined && typeof name !== "string") throw new Error(`entry ${i}: name must be a string`);
+    if (name !== undefined && typeof name !== "string") throw new Error(`entry ${i + 1}: name must be a string`);
     const overrides = flatten(rest);
     const label = name ?? (Object.keys(overrides).length === 0 ? "base" : Object.entries(overrides).map(([k, v]) => `${k.split(".").pop()}=${JSON.stringify(v)}`).join(" "));
     let unique = label;

@@ -50,6 +50,18 @@ describe("alphagpt backtest --events", () => {
     expect(r).toEqual({ code: ExitCode.badInput, stdout: "", stderr: `alphagpt: no recording at ${missing}\n` });
   });
 
+  it("names the sweep file and the entry (counted from 1) of a misspelt key", async () => {
+    const events = file("good.jsonl", good.join("\n") + "\n");
+    const sweep = file("misspelt.json", JSON.stringify([{ name: "base" }, { strategy: { buyThresold: 0.9 } }]));
+    const r = await cli(["backtest", "--events", events, "--sweep", sweep, "--no-report"]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toContain(`strategy.buyThresold = 0.9 (from sweep file ${sweep}, entry 2): not a known key`);
+  
+    const shapeless = file("shapeless.json", JSON.stringify([{ name: "base" }, 3]));
+    const bad = await cli(["backtest", "--events", events, "--sweep", shapeless, "--no-report"]);
+    expect(bad).toEqual({ code: ExitCode.badInput, stdout: "", stderr: `alphagpt: invalid sweep ${shapeless}: entry 2 is not an object of config overrides\n` });
+  });
+
   it("rejects a file none of whose lines is a row: exit 3, each named, no report", async () => {
     const path = file("junk.jsonl", ['hello world', '{"a":1}', '{"slot":"x"}'].join("\n") + "\n");
     const out = join(dir, "junk-report");

@@ -260,11 +260,11 @@ async function sweep(ctx: CliContext, opts: BacktestOptions, s: SweepSetup): Pro
     throw new CliError(`invalid sweep ${opts.sweep}: ${e instanceof Error ? e.message : String(e)}`, ExitCode.badInput);
   }
   const global = ctx.config;
-  const configs: AppConfig[] = entries.map((e) => {
+  const configs: AppConfig[] = entries.map((e, i) => {
     const overrides: Record<string, unknown> = { dataDir: global.dataDir, "log.level": global.log.level, ...e.overrides };
     // Each run's config: defaults, the config file, env, then its overrides, validated whole (a ConfigError lists every bad key).
     try {
-      return loadConfig({ env: ctx.io.env, configPath: s.configPath, overrides }).config;
+      return loadConfig({ env: ctx.io.env, configPath: s.configPath, overrides, overridesSource: `sweep file ${opts.sweep}, entry ${i + 1}` }).config;
     } catch (err) {
       if (err instanceof ConfigError) throw new CliError(`sweep entry "${e.name}": ${err.message}`, ExitCode.usage);
       throw err;
