@@ -12,6 +12,7 @@
 import { readFile } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { AppConfig } from "../../config/index.js";
+import type { RejectedRecords } from "../../streams/replay/file-readers.js";
 import type { BacktestMetrics } from "./metrics.js";
 import type { ReplayCounters, ReplayStrategy } from "./driver.js";
 
@@ -36,7 +37,7 @@ export interface SweepJob {
 }
 
 export type SweepReply =
-  | { readonly type: "done"; readonly id: number; readonly name: string; readonly hash: string; readonly metrics: BacktestMetrics; readonly counters: ReplayCounters; readonly reportDir: string | null }
+  | { readonly type: "done"; readonly id: number; readonly name: string; readonly hash: string; readonly metrics: BacktestMetrics; readonly counters: ReplayCounters; readonly reportDir: string | null; readonly rejected: RejectedRecords }
   | { readonly type: "failed"; readonly id: number; readonly name: string; readonly message: string };
 
 export type SweepResult = Extract<SweepReply, { type: "done" }> | Extract<SweepReply, { type: "failed" }>;

@@ -99,6 +99,21 @@ describe("alphagpt backtest --events", () => {
     expect(r).toEqual({ code: ExitCode.failure, stdout: "", stderr: `alphagpt: cannot write ${out}: not a directory\n` });
   });
 
+  it("reports a sweep's rejected lines once, not once per worker; none kept is exit 3", async () => {
+    const path = file("sweep-partly.jsonl", [good[0], "hello world", "", good[1]].join("\n") + "\n");
+    const sweep = file("two.json", JSON.stringify([{ name: "a" }, { name: "b", "strategy.stopLossPct": -0.2 }]));
+    const r = await cli(["backtest", "--events", path, "--sweep", sweep, "--workers", "2", "--no-report"]);
+    expect(r.code, r.stderr).toBe(ExitCode.ok);
+    const warning = `backtest: rejected 1 of 3 lines of ${path}: line 2: not JSON; replayed the rest\n`;
+    expect(r.stderr.split(warning)).toHaveLength(2);
+
+    const junk = file("sweep-junk.jsonl", "hello\nworld\n");
+    const all = await cli(["backtest", "--events", junk, "--sweep", sweep, "--workers", "2", "--no-report"]);
+    expect(all.code).toBe(ExitCode.badInput);
+    expect(all.stdout).toBe("");
+    expect(all.stderr).toMatch(new RegExp(`alphagpt: nothing to replay: rejected 2 of 2 lines of .*sweep-junk\\.jsonl: line 1: not JSON; line 2: not JSON\n$`));
+  }, 60_000);
+
   it("treats binary recordings alike: a record cut short is named by its number", async () => {
     const partly = file("partly.bin", truncatedBinary());
     const r = await cli(["backtest", "--events", partly, "--no-report"]);
