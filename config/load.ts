@@ -13,7 +13,7 @@ export interface ConfigProblem {
   readonly key: string;
   readonly value: unknown;
   readonly expected: string;
-  /** Where the value came from: `default`, `file <path>` or `env <NAME>`. */
+  /** Where the value came from: `default`, `file <path>`, `env <NAME>` or the overrides' source. */
   readonly source: string;
 }
 
@@ -32,6 +32,8 @@ export interface LoadConfigOptions {
   readonly configPath?: string | undefined;
   /** Overrides applied last (CLI flags), by dotted key. */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Where the overrides came from, as a problem names it. Default `command line`. */
+  readonly overridesSource?: string;
 }
 
 export interface LoadedConfig {
@@ -134,7 +136,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     setPath(merged, key, value);
-    sources[key] = "command line";
+    sources[key] = options.overridesSource ?? "command line";
   }
 
   const result = decode(merged);

@@ -66,3 +66,18 @@ async function orMissing<T>(read: Promise<T>): Promise<T | undefined> {
 export function fileErrorReason(e: unknown): string {
   return e instanceof Error ? e.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*$/, "") : String(e);
 }
+
+/** A file (or its folder) that could not be written: the path and the system's reason, for the user. */
+export class FileWriteError extends Error {
+  readonly _tag = "FileWriteError";
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${path}: ${fileErrorReason(cause)}`, { cause });
+    this.name = "FileWriteError";
+  }
+}
+
+/** `op`, a failure of which becomes a FileWriteError naming `path`. */
+export const writing = <T>(path: string, op: Promise<T>): Promise<T> => op.catch((e: unknown) => Promise.reject(new FileWriteError(path, e)));

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../../config/index.js";
+import { FileWriteError } from "../../core/files.js";
 import { registerAlpha } from "./commands/alpha.js";
 import { registerBacktest } from "./commands/backtest.js";
 import { registerConfig } from "./commands/config.js";
@@ -62,6 +63,11 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     if (e instanceof CliError) {
       io.stderr(`alphagpt: ${e.message}\n`);
       return e.exitCode;
+    }
+    // An output that cannot be written is a run-time failure the user can fix from its one line.
+    if (e instanceof FileWriteError) {
+      io.stderr(`alphagpt: ${e.message}\n`);
+      return ExitCode.failure;
     }
     io.stderr(`alphagpt: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return ExitCode.failure;

@@ -33,8 +33,9 @@ import {
   type ReconcileResult, type RetrainInput, type ShutdownSignal, type SupervisorRecord,
 } from "../../machines/supervisor.types.js";
 import { BarBook } from "../../streams/bars/bar-book.js";
-import { recordingReader } from "../../streams/replay/file-readers.js";
+import { formatRejected, recordingReader, rejectedRecords, type RejectedRecords } from "../../streams/replay/file-readers.js";
 import { clickHouseReader, type RowReader } from "../../streams/replay/readers.js";
+import type { RecordedRow } from "../../streams/replay/rows.js";
 import { makeDexScreenerClient } from "../../streams/dexscreener/index.js";
 import { MarketDecoder } from "../../streams/decoders/market-decoder.js";
 import type { MarketEvent } from "../../streams/types.js";
@@ -167,17 +168,31 @@ export const newControlToken = (): string => randomBytes(24).toString("base64url
 
 /**
  * The rows `mode: replay` plays, in `replay.from`..`replay.to`: `replay.file` (a JSONL or binary
- * recording), else the Geyser feed the daemon records in `feed_events`.
+ * recording), else the Geyser feed the daemon records in `feed_events`. A file's first page is
+ * read here, so that a file none of whose records is a row stops the start; `rejected` says what
+ * the file's reader skipped so far.
  */
-async function replayReader(config: AppConfig, storage: Storage): Promise<RowReader> {
+async function replayReader(config: AppConfig, storage: Storage): Promise<{ reader: RowReader; rejected: (() => RejectedRecords) | null }> {
   const { file, from, to } = config.replay;
   if (to > 0 && to <= from) throw new Error(`replay.to (${to}) must be after replay.from (${from})`);
   const range = { ...(from > 0 ? { fromMs: from * 1000 } : {}), ...(to > 0 ? { toMs: to * 1000 } : {}) };
-  if (file !== "") {
-    if (!existsSync(file)) throw new Error(`replay.file ${file} does not exist`);
-    return recordingReader(file, range);
+  if (file === "") return { reader: clickHouseReader(storage, { ...range, kindPrefixes: ["geyser."] }), rejected: null };
+  if (!existsSync(file)) throw new Error(`replay.file ${file} does not exist`);
+  const reader = await recordingReader(file, range);
+  const rejected = rejectedRecords(reader);
+  let first: readonly RecordedRow[] | null | undefined = await reader.next();
+  const read = rejected();
+  if (first === null && read.count > 0 && read.count === read.of) {
+    await reader.close();
+    throw new Error(`replay.file ${file} holds nothing to replay: ${formatRejected(read, file)}`);
   }
-  return clickHouseReader(storage, { ...range, kindPrefixes: ["geyser."] });
+  const next = async (): Promise<readonly RecordedRow[] | null> => {
+    if (first === undefined) return reader.next();
+    const page = first;
+    first = undefined;
+    return page;
+  };
+  return { reader: { stats: reader.stats, next, close: () => reader.close() }, rejected };
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
@@ -254,10 +269,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const decoder = new MarketDecoder();
   let loopback: LoopbackMarket | null = null;
   let recorded: RecordedMarket | null = null;
+  let rejectedRows: (() => RejectedRecords) | null = null;
   if (replayMode) {
     try {
+      const replay = await replayReader(config, storage);
+      rejectedRows = replay.rejected;
       recorded = await startRecordedMarket({
-        reader: await replayReader(config, storage), speed: config.replay.speed, registry: decoder.registry,
+        reader: replay.reader, speed: config.replay.speed, registry: decoder.registry,
         onBadRow: (row, reason) => log.warn("replay: a recorded row does not decode; skipped", { slot: row.slot, kind: row.kind, reason }),
       });
     } catch (e) {
@@ -743,6 +761,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       while (!stopping && ingest.stats.lastSlot < last && Date.now() < deadline) await sleep(100);
       if (stopping) return;
       if (recorded?.stats().rows === 0) log.error("replay: nothing recorded in that range (replay.file, replay.from, replay.to)", {});
+      // Once, with the whole file's count: the lines that were not rows were skipped.
+      const bad = rejectedRows?.();
+      if (bad !== undefined && bad.count > 0) log.warn(`replay: ${formatRejected(bad, config.replay.file)}; replayed the rest`, { rejected: bad.count, of: bad.of });
       const closed = ingest.closeOpenBars();
       log.info("replay finished: the recording is over", { ...recorded?.stats(), ingestedSlot: ingest.stats.lastSlot, lastBarsClosed: closed });
       await stop("api");

@@ -1,5 +1,4 @@
-/** Errors of the CSV importers (a rejected file carries every kept issue, located) and of export. */
-import { fileErrorReason } from "../../core/files.js";
+/** Errors of the CSV importers: a rejected file carries every kept issue, located. */
 
 /** One problem in a file: 1-based physical line (the header is line 1), column name, reason. */
 export interface CsvIssue {
@@ -22,17 +21,5 @@ export class CsvImportError extends Error {
     const lines = issues.map((i) => `\n  line ${i.line}, column ${i.column}: ${i.reason}`).join("");
     super(`${file}: rejected with ${issueCount} problem${issueCount === 1 ? "" : "s"}; nothing written${lines}${more}`);
     this.name = "CsvImportError";
-  }
-}
-
-/** The export's output file (or its folder) could not be written: the path and the system's reason. */
-export class ExportWriteError extends Error {
-  readonly _tag = "ExportWriteError";
-  constructor(
-    readonly path: string,
-    cause: unknown,
-  ) {
-    super(`cannot write ${path}: ${fileErrorReason(cause)}`, { cause });
-    this.name = "ExportWriteError";
   }
 }

@@ -2,14 +2,14 @@
  * `alphagpt export`: bars of one interval to CSV (re-importable by importOhlcv, same rows) or
  * Parquet. Reads with FINAL so replayed writes of a bar count once; pages by (mint, ts) so memory
  * stays flat; writes to a temporary file and renames, so a failed export leaves no partial file.
- * The output's folder is created if missing; a file that cannot be written is an ExportWriteError.
+ * The output's folder is created if missing; a file that cannot be written is a FileWriteError.
  */
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { TokenBar } from "../../core/bar.js";
+import { writing } from "../../core/files.js";
 import type { Storage } from "../storage/storage.js";
 import { csvField } from "./csv.js";
-import { ExportWriteError } from "./errors.js";
 import { intervalOption } from "./ohlcv-scan.js";
 
 export interface ExportOptions {
@@ -64,13 +64,13 @@ function filters(options: ExportOptions): { where: string; params: Record<string
 
 const SELECT_COLUMNS = "mint, toInt64(ts) AS ts, open, high, low, close, volume, liquidity, fdv, toUInt32(trades) AS trades, toUInt8(lowprec) AS lowprec";
 
-/** A file-system call whose failure becomes the export's ExportWriteError. */
+/** A file-system call whose failure becomes a FileWriteError naming the output. */
 type FileOp = <T>(op: Promise<T>) => Promise<T>;
 
 export async function exportBars(storage: Storage, options: ExportOptions, outPath: string): Promise<ExportResult> {
   const path = resolve(outPath);
   const tmp = `${path}.partial`;
-  const file: FileOp = (op) => op.catch((e: unknown) => Promise.reject(new ExportWriteError(path, e)));
+  const file: FileOp = (op) => writing(path, op);
   // EEXIST: a parent is a file; the open below then says so (ENOTDIR, "not a directory").
   await file(mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? undefined : Promise.reject(e))));
   await file(rm(tmp, { force: true }));

@@ -6,9 +6,10 @@ import { access, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileWriteError } from "../../core/files.js";
 import type { Storage } from "../storage/storage.js";
 import { DATASET_DIR } from "./dataset.fixture.js";
-import { CsvImportError, ExportWriteError } from "./errors.js";
+import { CsvImportError } from "./errors.js";
 import { exportBars } from "./export.js";
 import { importOhlcv } from "./ohlcv-csv.js";
 import { importPools } from "./pools-csv.js";
@@ -156,7 +157,7 @@ describe("exportBars (stub storage)", () => {
     const out = join(dir, "a-directory");
     await mkdir(out);
     const failure = exportBars(new MemoryStorage(), { interval: "1h", format: "csv" }, out);
-    await expect(failure).rejects.toThrow(ExportWriteError);
+    await expect(failure).rejects.toThrow(FileWriteError);
     await expect(failure).rejects.toThrow(`cannot write ${out}: illegal operation on a directory`);
     await expect(access(`${out}.partial`)).rejects.toThrow();
   });

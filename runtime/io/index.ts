@@ -2,7 +2,7 @@
  * Import and export of market data files (`alphagpt import ohlcv`, `alphagpt export`): the
  * public surface the CLI wires. Formats and rules: ohlcv-columns.ts, pools-csv.ts, export.ts.
  */
-export { CsvImportError, type CsvIssue, ExportWriteError } from "./errors.js";
+export { CsvImportError, type CsvIssue } from "./errors.js";
 export { EXPORT_COLUMNS, exportBars, type ExportOptions, type ExportResult } from "./export.js";
 export { formatInterval, intervalFromFileName, parseInterval } from "./interval.js";
 export { importOhlcv, type ImportOhlcvOptions, type OhlcvImportResult, validateOhlcvFile } from "./ohlcv-csv.js";

@@ -13,8 +13,8 @@
  *   simulated run (its Geyser updates in arrival order, through `rawFeedRows`), for benches and
  *   tests that need a recording without running a daemon.
  */
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
+import { open } from "node:fs/promises";
+import { writing } from "../../core/files.js";
 import { PoolRegistry } from "../../streams/decoders/registry.js";
 import { parseSubscribeUpdate } from "../../streams/geyser/parse.js";
 import { BINARY_ROWS_MAGIC, BinaryRowEncoder } from "../../streams/replay/binary-rows.js";
@@ -45,22 +45,23 @@ function encoderOf(format: RecordingFormat): { readonly head: Uint8Array; encode
 }
 
 /**
- * Write rows to `path` with backpressure, as JSONL (default) or in the binary format
+ * Write rows to `path` a chunk at a time, as JSONL (default) or in the binary format
  * (streams/replay/binary-rows.ts, whose reader expects chain order: what `exportRows` gives);
- * resolves with the count once the file is flushed.
+ * resolves with the count once the file is written. A path that cannot be written (its folder
+ * missing, a directory) is a FileWriteError.
  */
 export async function writeRows(path: string, rows: Iterable<RecordedRow> | AsyncIterable<RecordedRow>, format: RecordingFormat = "jsonl"): Promise<number> {
-  const out = createWriteStream(path);
+  // A file handle, not a stream: its errors reject the awaited call instead of an 'error' event no one listens to.
+  const out = await writing(path, open(path, "w"));
   const { head, encode } = encoderOf(format);
   const CHUNK = 1 << 20;
   let buf = Buffer.allocUnsafe(CHUNK);
   let at = 0;
+  // The write is awaited before the buffer is refilled, so one buffer serves the whole file.
   const flush = async (): Promise<void> => {
     if (at === 0) return;
-    const full = buf.subarray(0, at);
-    buf = Buffer.allocUnsafe(CHUNK);
+    await writing(path, out.writeFile(buf.subarray(0, at)));
     at = 0;
-    if (!out.write(full)) await once(out, "drain");
   };
   const put = async (b: string | Uint8Array): Promise<void> => {
     const bytes = typeof b === "string" ? Buffer.from(b, "utf8") : b;
@@ -78,8 +79,7 @@ export async function writeRows(path: string, rows: Iterable<RecordedRow> | Asyn
     }
     await flush();
   } finally {
-    out.end();
-    await once(out, "finish");
+    await writing(path, out.close());
   }
   return n;
 }

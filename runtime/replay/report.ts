@@ -14,6 +14,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writing } from "../../core/files.js";
 import type { RejectedRecords } from "../../streams/replay/file-readers.js";
 import type { ReplayRunData } from "./collect.js";
 import type { ReplayCounters } from "./driver.js";
@@ -52,7 +53,7 @@ export function csv(header: readonly string[], rows: readonly (readonly Cell[])[
 const iso = (ms: number | null): string => (ms === null ? "" : new Date(ms).toISOString());
 
 export async function writeReport(dir: string, run: ReplayRunData, metrics: BacktestMetrics, counters: ReplayCounters, meta: ReportMeta): Promise<ReportFiles> {
-  await mkdir(dir, { recursive: true });
+  await writing(dir, mkdir(dir, { recursive: true }));
   const files: [string, string][] = [];
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   files.push(["summary.json", json({ ...meta, hash: run.hash, metrics, counters, startSol: run.startSol, endSol: run.endSol })]);
@@ -80,7 +81,7 @@ export async function writeReport(dir: string, run: ReplayRunData, metrics: Back
     ),
   ]);
   files.push(["report.html", await reportHtml(run, metrics, counters, meta)]);
-  for (const [name, text] of files) await writeFile(join(dir, name), text);
+  for (const [name, text] of files) await writing(join(dir, name), writeFile(join(dir, name), text));
   return { dir, files: files.map(([n]) => n) };
 }
 

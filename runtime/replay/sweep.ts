@@ -12,6 +12,7 @@
 import { readFile } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { AppConfig } from "../../config/index.js";
+import type { RejectedRecords } from "../../streams/replay/file-readers.js";
 import type { BacktestMetrics } from "./metrics.js";
 import type { ReplayCounters, ReplayStrategy } from "./driver.js";
 
@@ -36,7 +37,7 @@ export interface SweepJob {
 }
 
 export type SweepReply =
-  | { readonly type: "done"; readonly id: number; readonly name: string; readonly hash: string; readonly metrics: BacktestMetrics; readonly counters: ReplayCounters; readonly reportDir: string | null }
+  | { readonly type: "done"; readonly id: number; readonly name: string; readonly hash: string; readonly metrics: BacktestMetrics; readonly counters: ReplayCounters; readonly reportDir: string | null; readonly rejected: RejectedRecords }
   | { readonly type: "failed"; readonly id: number; readonly name: string; readonly message: string };
 
 export type SweepResult = Extract<SweepReply, { type: "done" }> | Extract<SweepReply, { type: "failed" }>;
@@ -54,7 +55,7 @@ export function flatten(o: Readonly<Record<string, unknown>>, prefix = ""): Reco
   return out;
 }
 
-/** Parse a sweep file's text; throws an Error naming what is wrong. */
+/** Parse a sweep file's text; throws an Error naming what is wrong (entries counted from 1, as the report folders are). */
 export function parseSweep(text: string): SweepEntry[] {
   let json: unknown;
   try {
@@ -65,9 +66,9 @@ export function parseSweep(text: string): SweepEntry[] {
   if (!Array.isArray(json) || json.length === 0) throw new Error("a sweep is a non-empty JSON array of config overrides");
   const names = new Set<string>();
   return json.map((entry, i) => {
-    if (!isTree(entry)) throw new Error(`entry ${i} is not an object of config overrides`);
+    if (!isTree(entry)) throw new Error(`entry ${i + 1} is not an object of config overrides`);
     const { name, ...rest } = entry;
-    if (name !== undefined && typeof name !== "string") throw new Error(`entry ${i}: name must be a string`);
+    if (name !== undefined && typeof name !== "string") throw new Error(`entry ${i + 1}: name must be a string`);
     const overrides = flatten(rest);
     const label = name ?? (Object.keys(overrides).length === 0 ? "base" : Object.entries(overrides).map(([k, v]) => `${k.split(".").pop()}=${JSON.stringify(v)}`).join(" "));
     let unique = label;

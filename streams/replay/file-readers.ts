@@ -51,6 +51,13 @@ export function rejectedRecords(reader: FileRowReader, keep = 3): () => Rejected
   return () => ({ unit: reader.unit, count: reader.stats.badLines, of: reader.stats.records, first: [...first] });
 }
 
+/** `rejected 2 of 5 lines of FILE: line 1: not JSON; line 4: ...; and 3 more`. */
+export function formatRejected(r: RejectedRecords, source: string): string {
+  const first = r.first.map((f) => `${r.unit} ${f.at}: ${f.reason}`).join("; ");
+  const more = r.count > r.first.length ? `; and ${r.count - r.first.length} more` : "";
+  return `rejected ${r.count} of ${r.of} ${r.unit}s of ${source}: ${first}${more}`;
+}
+
 export interface FileReaderOptions extends RangeOptions {
   /** Bytes per file read. Default 1 MiB. */
   readonly chunkBytes?: number;

@@ -50,6 +50,18 @@ describe("alphagpt backtest --events", () => {
     expect(r).toEqual({ code: ExitCode.badInput, stdout: "", stderr: `alphagpt: no recording at ${missing}\n` });
   });
 
+  it("names the sweep file and the entry (counted from 1) of a misspelt key", async () => {
+    const events = file("good.jsonl", good.join("\n") + "\n");
+    const sweep = file("misspelt.json", JSON.stringify([{ name: "base" }, { strategy: { buyThresold: 0.9 } }]));
+    const r = await cli(["backtest", "--events", events, "--sweep", sweep, "--no-report"]);
+    expect(r.code).toBe(ExitCode.usage);
+    expect(r.stderr).toContain(`strategy.buyThresold = 0.9 (from sweep file ${sweep}, entry 2): not a known key`);
+  
+    const shapeless = file("shapeless.json", JSON.stringify([{ name: "base" }, 3]));
+    const bad = await cli(["backtest", "--events", events, "--sweep", shapeless, "--no-report"]);
+    expect(bad).toEqual({ code: ExitCode.badInput, stdout: "", stderr: `alphagpt: invalid sweep ${shapeless}: entry 2 is not an object of config overrides\n` });
+  });
+
   it("rejects a file none of whose lines is a row: exit 3, each named, no report", async () => {
     const path = file("junk.jsonl", ['hello world', '{"a":1}', '{"slot":"x"}'].join("\n") + "\n");
     const out = join(dir, "junk-report");
@@ -79,6 +91,28 @@ describe("alphagpt backtest --events", () => {
     expect(printed.counters.replay.rows).toBe(2);
     expect((JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as { rejected: unknown }).rejected).toEqual(rejected);
   });
+
+  it("fails in one line, exit 1, when the report folder cannot be created", async () => {
+    const events = file("good.jsonl", good.join("\n") + "\n");
+    const out = join(file("plain-file", "x"), "report");
+    const r = await cli(["backtest", "--events", events, "--out", out]);
+    expect(r).toEqual({ code: ExitCode.failure, stdout: "", stderr: `alphagpt: cannot write ${out}: not a directory\n` });
+  });
+
+  it("reports a sweep's rejected lines once, not once per worker; none kept is exit 3", async () => {
+    const path = file("sweep-partly.jsonl", [good[0], "hello world", "", good[1]].join("\n") + "\n");
+    const sweep = file("two.json", JSON.stringify([{ name: "a" }, { name: "b", "strategy.stopLossPct": -0.2 }]));
+    const r = await cli(["backtest", "--events", path, "--sweep", sweep, "--workers", "2", "--no-report"]);
+    expect(r.code, r.stderr).toBe(ExitCode.ok);
+    const warning = `backtest: rejected 1 of 3 lines of ${path}: line 2: not JSON; replayed the rest\n`;
+    expect(r.stderr.split(warning)).toHaveLength(2);
+
+    const junk = file("sweep-junk.jsonl", "hello\nworld\n");
+    const all = await cli(["backtest", "--events", junk, "--sweep", sweep, "--workers", "2", "--no-report"]);
+    expect(all.code).toBe(ExitCode.badInput);
+    expect(all.stdout).toBe("");
+    expect(all.stderr).toMatch(new RegExp(`alphagpt: nothing to replay: rejected 2 of 2 lines of .*sweep-junk\\.jsonl: line 1: not JSON; line 2: not JSON\n$`));
+  }, 60_000);
 
   it("treats binary recordings alike: a record cut short is named by its number", async () => {
     const partly = file("partly.bin", truncatedBinary());

@@ -5,10 +5,10 @@
  * trades and bars as `alphagpt backtest` replaying the file on a virtual clock), trades it on a
  * paper wallet of its own journal, and stops by itself when the recording is over.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Journal } from "../../runtime/journal/journal.js";
 import { runReplay, type ReplayResult } from "../../runtime/replay/driver.js";
 import { simRecordingRows, writeRows } from "../../runtime/replay/jsonl.js";
@@ -59,5 +59,25 @@ describe("daemon mode: replay", () => {
     await expect(startTestDaemon({ dataDir: state, config: { mode: "replay", "replay.file": recording, "replay.from": 2_000, "replay.to": 1_000 } })).rejects.toThrow(
       /replay\.to \(1000\) must be after replay\.from \(2000\)/,
     );
+    const junk = join(dir, "junk.jsonl");
+    writeFileSync(junk, "hello\n{\"a\":1}\n");
+    await expect(startTestDaemon({ dataDir: state, config: { mode: "replay", "replay.file": junk } })).rejects.toThrow(
+      `replay.file ${junk} holds nothing to replay: rejected 2 of 2 lines of ${junk}: line 1: not JSON; line 2: not a feed_events row`,
+    );
+  }, 60_000);
+
+  it("replays the rows of a partly bad recording and warns once with the count and the first bad lines", async () => {
+    const partly = join(dir, "partly.jsonl");
+    const rows = readFileSync(recording, "utf8").split("\n").slice(0, 200);
+    writeFileSync(partly, ["not json", ...rows.slice(0, 100), "[1]", ...rows.slice(100)].join("\n") + "\n");
+    const logFile = join(dir, "partly.log");
+    const d = await startTestDaemon({ dataDir: join(dir, "partly"), logFile, config: { mode: "replay", "replay.file": partly, "replay.speed": 3_600, "backtest.solUsd": TEST_SOL_USD } });
+    await d.daemon.stopped;
+    expect(d.daemon.recorded?.stats().rows).toBe(200);
+    await d.close();
+    const warnings = () => readFileSync(logFile, "utf8").split("\n").filter((l) => l.includes("replay: rejected")).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    // The log file is written asynchronously.
+    await vi.waitFor(() => expect(warnings()).toHaveLength(1));
+    expect(warnings()).toEqual([`replay: rejected 2 of 202 lines of ${partly}: line 1: not JSON; line 102: not a feed_events row (slot, signature, write_version, kind, payload, ts_ms); replayed the rest`]);
   }, 60_000);
 });

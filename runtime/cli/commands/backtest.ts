@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError, loadConfig, type AppConfig } from "../../../config/index.js";
 import { fileErrorReason } from "../../../core/files.js";
-import { recordingReader, rejectedRecords, type FileReaderOptions, type FileRowReader, type RejectedRecords } from "../../../streams/replay/file-readers.js";
+import { formatRejected, recordingReader, rejectedRecords, type FileReaderOptions, type FileRowReader, type RejectedRecords } from "../../../streams/replay/file-readers.js";
 import { clickHouseReader, type ReaderStats } from "../../../streams/replay/readers.js";
 import { loadActiveStrategy, readStrategyAt, type ActiveStrategy } from "../../daemon/strategy.js";
 import { clickHouseBarReader } from "../../../streams/replay/bars.js";
@@ -75,11 +75,13 @@ async function openRecording(path: string, o: FileReaderOptions): Promise<FileRo
   }
 }
 
-/** `rejected 2 of 5 lines of FILE: line 1: not JSON; line 4: ...; and 3 more`. */
-function formatRejected(r: RejectedRecords, source: string): string {
-  const first = r.first.map((f) => `${r.unit} ${f.at}: ${f.reason}`).join("; ");
-  const more = r.count > r.first.length ? `; and ${r.count - r.first.length} more` : "";
-  return `rejected ${r.count} of ${r.of} ${r.unit}s of ${source}: ${first}${more}`;
+/** Records of a recording that were rejected, on stderr; none kept at all is rejected input (exit 3). */
+function reportRejected(io: CliIo, read: RejectedRecords | undefined, source: string): RejectedRecords | null {
+  if (read === undefined || read.count === 0) return null;
+  // Every record rejected: the file is not a recording, and a report of nothing would hide it.
+  if (read.count === read.of) throw new CliError(`nothing to replay: ${formatRejected(read, source)}`, ExitCode.badInput);
+  io.stderr(`backtest: ${formatRejected(read, source)}; replayed the rest\n`);
+  return read;
 }
 
 export function formatBacktest(o: BacktestOutcome, s: ActiveStrategy, source: string): string {
@@ -176,13 +178,7 @@ export function registerBacktest(program: Command, io: CliIo): void {
           },
           input,
         );
-        const read = rejected?.();
-        const bad = read !== undefined && read.count > 0 ? read : null;
-        if (bad !== null) {
-          // Every record rejected: the file is not a recording, and a report of nothing would hide it.
-          if (bad.count === bad.of) throw new CliError(`nothing to replay: ${formatRejected(bad, sourceName)}`, ExitCode.badInput);
-          io.stderr(`backtest: ${formatRejected(bad, sourceName)}; replayed the rest\n`);
-        }
+        const bad = reportRejected(io, rejected?.(), sourceName);
         let reportDir: string | null = null;
         if (opts.report) {
           reportDir = resolve(opts.out ?? statePath(ctx.config, "backtests", out.hash.slice(0, 16)));
@@ -260,11 +256,11 @@ async function sweep(ctx: CliContext, opts: BacktestOptions, s: SweepSetup): Pro
     throw new CliError(`invalid sweep ${opts.sweep}: ${e instanceof Error ? e.message : String(e)}`, ExitCode.badInput);
   }
   const global = ctx.config;
-  const configs: AppConfig[] = entries.map((e) => {
+  const configs: AppConfig[] = entries.map((e, i) => {
     const overrides: Record<string, unknown> = { dataDir: global.dataDir, "log.level": global.log.level, ...e.overrides };
     // Each run's config: defaults, the config file, env, then its overrides, validated whole (a ConfigError lists every bad key).
     try {
-      return loadConfig({ env: ctx.io.env, configPath: s.configPath, overrides }).config;
+      return loadConfig({ env: ctx.io.env, configPath: s.configPath, overrides, overridesSource: `sweep file ${opts.sweep}, entry ${i + 1}` }).config;
     } catch (err) {
       if (err instanceof ConfigError) throw new CliError(`sweep entry "${e.name}": ${err.message}`, ExitCode.usage);
       throw err;
@@ -296,6 +292,8 @@ async function sweep(ctx: CliContext, opts: BacktestOptions, s: SweepSetup): Pro
       outDir: base === null ? null : join(base, `${String(i + 1).padStart(2, "0")}-${e.name.replace(/[^A-Za-z0-9._=-]+/g, "_").slice(0, 60)}`),
     }));
     const results = await runSweep(jobs, workers, (r) => ctx.io.stderr(`backtest: ${r.name} ${r.type === "done" ? `done (${r.hash.slice(0, 12)})` : "FAILED"}\n`));
+    // Every worker read the same file over the same range: one run's count speaks for all, once.
+    if (opts.events !== undefined) reportRejected(ctx.io, results.find((r) => r.type === "done")?.rejected, s.source);
     if (opts.json) ctx.io.stdout(JSON.stringify(results.map((r) => (r.type === "done" ? { name: r.name, hash: r.hash, metrics: r.metrics, reportDir: r.reportDir } : r)), null, 2) + "\n");
     else {
       ctx.io.stdout(`formula ${s.strategy.infix} (rpn ${s.strategy.rpn}) over ${s.source}\n\n`);

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { systemClock } from "../../../core/clock.js";
-import { CsvImportError, exportBars, ExportWriteError, formatReport, importOhlcv, importPools, type ExportOptions } from "../../io/index.js";
+import { CsvImportError, exportBars, formatReport, importOhlcv, importPools, type ExportOptions } from "../../io/index.js";
 import { openMigratedStorage } from "../../storage/from-config.js";
 import { contextFrom, type CliIo } from "../context.js";
 import { CliError, ExitCode } from "../exit-codes.js";
@@ -118,9 +118,6 @@ export function registerDataIo(program: Command, io: CliIo): void {
       try {
         const r = await exportBars(storage, options, opts.out);
         io.stdout(`exported ${r.rows} bars to ${r.path} (${r.format})\n`);
-      } catch (e) {
-        if (e instanceof ExportWriteError) throw new CliError(e.message, ExitCode.failure);
-        throw e;
       } finally {
         await storage.close();
       }
