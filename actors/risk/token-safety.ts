@@ -3,22 +3,14 @@
  * the account; extension names are those of the RPC's jsonParsed encoding
  * (`parsed.info.extensions[].extension`), with the fields we judge lifted out of `state`.
  */
+import type { MintExtensionState } from "../../chain/layouts/mint-extensions.js";
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from "../../chain/layouts/programs.js";
 import type { RiskParams } from "./risk.params.js";
 
-export const SPL_TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
-export const TOKEN_2022_PROGRAM = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
-
-export interface MintExtension {
-  readonly extension: string;
-  /** transferFeeConfig: the fee in effect now, in basis points. */
-  readonly feeBps?: number;
-  /** permanentDelegate: the delegate; transferHook: its program; pausableConfig: its authority. */
-  readonly authority?: string | null;
-  /** defaultAccountState: the state new token accounts start in. */
-  readonly accountState?: "initialized" | "frozen";
-  /** pausableConfig: transfers paused now. */
-  readonly paused?: boolean;
-}
+// The decoder's names and shapes (chain/layouts), under the names risk has always used.
+export const SPL_TOKEN_PROGRAM = TOKEN_PROGRAM_ID;
+export const TOKEN_2022_PROGRAM = TOKEN_2022_PROGRAM_ID;
+export type MintExtension = MintExtensionState;
 
 export interface MintInfo {
   readonly mint: string;

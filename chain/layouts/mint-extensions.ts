@@ -16,6 +16,7 @@ export interface MintExtensionState {
   readonly authority?: string | null;
   /** defaultAccountState: the state new token accounts start in. */
   readonly accountState?: "initialized" | "frozen";
+  /** pausableConfig: transfers paused now. */
   readonly paused?: boolean;
 }
 
