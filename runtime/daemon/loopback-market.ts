@@ -22,8 +22,9 @@ import { SubscribeRequest, type SubscribeUpdate } from "../../streams/geyser/wir
 import { SimGeyserFeed } from "../../testkit/geyser/sim-feed.js";
 import { startGeyserServer, type GeyserServer } from "../../testkit/geyser/server.js";
 import { simulateMarket, type SimEvent, type SimOptions } from "../../testkit/sim/index.js";
+import { pacer, wallClock, type PacingOptions } from "./pacing.js";
 
-export interface LoopbackMarketOptions {
+export interface LoopbackMarketOptions extends PacingOptions {
   /** Seed of the first epoch; epoch k uses seed + k. */
   readonly seed: number;
   readonly tokens: number;
@@ -32,17 +33,12 @@ export interface LoopbackMarketOptions {
   readonly barIntervalS: number;
   /** Planted predictive signal strength (testkit/sim/signal.ts); 0 for none. */
   readonly signalStrength: number;
-  /** Simulated seconds per wall second (60: a one-minute bar per second). */
-  readonly speed: number;
   /** Epochs before the feed ends; default endless. */
   readonly epochs?: number;
   /** Further simulator options (activity, launch window, ...). */
   readonly sim?: Omit<SimOptions, "seed" | "tokens" | "bars" | "barIntervalS" | "plantedSignal" | "startTs" | "startSlot">;
   /** Where to save the market's progress (and resume it from); none: start at the first bar. */
   readonly statePath?: string;
-  /** Wall clock and sleep, for the pacing (defaults: Date.now and setTimeout). */
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface LoopbackMarket {
@@ -92,8 +88,7 @@ const USD_STEPS_KEPT = 20_000;
  * registry: each epoch's pump.fun curves are registered before any of its updates is sent.
  */
 export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: PoolRegistry): Promise<LoopbackMarket> {
-  const now = o.now ?? (() => Date.now());
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = wallClock(o);
   const feed = new SimGeyserFeed();
   const usdByStep = new Map<number, number>();
   const symbols = new Map<string, string>();
@@ -121,9 +116,8 @@ export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: Po
     const epochMs = stepsPerEpoch * stepMs;
     let startTs = Math.floor(1_735_689_600 / o.barIntervalS) * o.barIntervalS + (first.epoch * epochMs) / 1000;
     let startSlot = 310_000_000 + first.epoch * (Math.ceil(epochMs / SLOT_MS) + 1);
-    let wall0: number | null = null;
     // Pacing runs across epochs: simulated time is contiguous (from where a resumed market starts).
-    let sim0: number | null = null;
+    const pace = pacer(o);
     const launched: Extract<SimEvent, { kind: "launch" }>[] = [];
     for (epoch = first.epoch; o.epochs === undefined || epoch < o.epochs; epoch++) {
       const market = simulateMarket({
@@ -155,11 +149,7 @@ export async function startLoopbackMarket(o: LoopbackMarketOptions, registry: Po
         usdByStep.set(Math.floor(step.startMs / stepMs), step.solUsd);
         if (usdByStep.size > USD_STEPS_KEPT) usdByStep.delete(usdByStep.keys().next().value as number);
         for (const e of step.events) {
-          wall0 ??= now();
-          sim0 ??= e.tsMs;
-          const due = wall0 + (e.tsMs - sim0) / o.speed;
-          const wait = due - now();
-          if (wait > 2) await sleep(wait);
+          await pace(e.tsMs);
           if (closed) return;
           simTimeMs = e.tsMs;
           for (const l of launched.splice(0)) {

@@ -17,17 +17,14 @@ import type { RowReader } from "../../streams/replay/readers.js";
 import { newRowDecodeStats, rawRowDecoder, type RecordedRow, type RowDecodeStats } from "../../streams/replay/rows.js";
 import type { FeedEvent } from "../../streams/types.js";
 import { startGeyserServer, type GeyserServer } from "../../testkit/geyser/server.js";
+import { pacer, type PacingOptions } from "./pacing.js";
 
-export interface RecordedMarketOptions {
+export interface RecordedMarketOptions extends PacingOptions {
   readonly reader: RowReader;
-  /** Recorded seconds per wall second. */
-  readonly speed: number;
   /** The daemon's decoder registry: curves are registered from the rows before their updates go out. */
   readonly registry: PoolRegistry;
   /** Told about each row that does not decode (it is skipped). */
   readonly onBadRow?: (row: RecordedRow, reason: string) => void;
-  readonly now?: () => number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RecordedMarketStats {
@@ -50,9 +47,7 @@ export interface RecordedMarket {
 }
 
 export async function startRecordedMarket(o: RecordedMarketOptions): Promise<RecordedMarket> {
-  if (!(o.speed > 0)) throw new RangeError(`replay speed must be positive, got ${o.speed}`);
-  const now = o.now ?? (() => Date.now());
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pace = pacer(o);
   const decode = newRowDecodeStats();
   const decoder = rawRowDecoder({ stats: decode, registry: o.registry, ...(o.onBadRow !== undefined ? { onBad: o.onBadRow } : {}) });
   let rows = 0;
@@ -63,8 +58,6 @@ export async function startRecordedMarket(o: RecordedMarketOptions): Promise<Rec
   let failure: unknown = null;
 
   async function* updates(): AsyncGenerator<SubscribeUpdate> {
-    let wall0: number | null = null;
-    let rec0: number | null = null;
     let slotMs = 0;
     const events: FeedEvent[] = [];
     try {
@@ -83,10 +76,7 @@ export async function startRecordedMarket(o: RecordedMarketOptions): Promise<Rec
               lastSlot = slot;
               slotMs = ts;
             }
-            wall0 ??= now();
-            rec0 ??= ts;
-            const wait = wall0 + (ts - rec0) / o.speed - now();
-            if (wait > 2) await sleep(wait);
+            await pace(ts);
             if (closed) return;
             const u = encodeFeedEvent(e);
             if (u === null) continue;
