@@ -33,6 +33,7 @@ import { systemClock } from "../../../core/clock.js";
 import { installStrategyFile, readStrategyAt, strategyFilePath, type ActiveStrategy } from "../../daemon/strategy.js";
 import { parseInterval } from "../../io/index.js";
 import { fieldLogger, type FieldLogger } from "../../log.js";
+import { againstActive } from "../../research/against-active.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
 import { loadPanel, type PanelQuery } from "../../research/load-panel.js";
 import { strategyRow } from "../../research/strategy-file.js";
@@ -444,7 +445,7 @@ async function installStrategy(config: AppConfig, evaluator: AlphaEvaluator, tok
   } catch (e) {
     unusable = e instanceof Error ? e.message : String(e);
   }
-  const [candidate, current] = await evaluator.evaluate(active === undefined ? [tokens] : [tokens, active.rpn], { reward: { split: "validation" }, maxLength: 64 });
+  const { candidate, active: current } = await againstActive(evaluator, tokens, active?.rpn ?? null);
   const score = (x: number | undefined): string => (x === undefined ? "n/a" : x.toFixed(2));
   const versus = current === undefined ? "" : `validation ${score(candidate?.reward)} vs the active formula's ${score(current.reward)}`;
   if (current !== undefined && !force && !((candidate?.reward ?? -Infinity) >= current.reward)) {

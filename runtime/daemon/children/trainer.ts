@@ -19,6 +19,7 @@ import { AlphaEvaluator, createContext, HORIZON, minEmbargo, type Panel } from "
 import type { AppConfig } from "../../../config/index.js";
 import type { Clock } from "../../../core/clock.js";
 import type { FieldLogger } from "../../log.js";
+import { againstActive } from "../../research/against-active.js";
 import { alphaContextOptions, alphaIntervalS } from "../../research/alpha-options.js";
 import { loadPanel } from "../../research/load-panel.js";
 import { HISTORY_FILE, writeHistory } from "../../research/training-history.js";
@@ -182,9 +183,7 @@ export function trainerChild(o: TrainerChildOptions): TrainerChild {
         await finish(status);
         return null;
       }
-      const formulas: (string | readonly number[])[] = [result.best.tokens];
-      if (activeFormula !== null) formulas.push(activeFormula);
-      const [cand, act] = await evaluator.evaluate(formulas, { reward: { split: "validation" }, maxLength: 64 }).catch(async (e: unknown) => {
+      const { candidate: cand, active: act } = await againstActive(evaluator, result.best.tokens, activeFormula).catch(async (e: unknown) => {
         await finish("failed");
         throw e;
       });
